@@ -1,0 +1,6 @@
+//! Layout: the document tree → positioned pages (fonts, shaping, line breaking, tables,
+//! pagination). Never imports printpdf.
+
+mod page;
+
+pub use page::*;

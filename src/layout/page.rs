@@ -1,0 +1,131 @@
+//! Positioned pages: what layout produces and the PDF writer draws.
+//!
+//! Units are PostScript points (1/72 in). The origin is the page's top-left corner and `y`
+//! grows downwards (the PDF writer flips it). Nothing here knows about PDF syntax.
+
+use crate::fonts::FontId;
+
+/// An RGB colour, each channel 0.0–1.0.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Color {
+    pub r: f32,
+    pub g: f32,
+    pub b: f32,
+}
+
+impl Color {
+    pub const BLACK: Color = Color { r: 0.0, g: 0.0, b: 0.0 };
+    /// A colour from 0–255 channels.
+    pub const fn rgb8(r: u8, g: u8, b: u8) -> Color {
+        Color { r: r as f32 / 255.0, g: g as f32 / 255.0, b: b as f32 / 255.0 }
+    }
+}
+
+/// All laid-out pages of one document, with what the PDF needs besides drawing.
+#[derive(Debug, Clone, Default)]
+pub struct LaidOut {
+    pub pages: Vec<Page>,
+    /// Bookmarks in document order; `level` 1 is top level and may skip levels.
+    pub outline: Vec<OutlineEntry>,
+    /// Named destinations (heading ids and footnote marks), targets of internal links.
+    pub anchors: Vec<Anchor>,
+}
+
+/// One page and everything drawn on it, in painting order.
+#[derive(Debug, Clone, Default)]
+pub struct Page {
+    pub width: f32,
+    pub height: f32,
+    pub items: Vec<Item>,
+}
+
+/// A drawing instruction.
+#[derive(Debug, Clone)]
+pub enum Item {
+    Text(TextRun),
+    /// A filled and/or stroked rectangle; `(x, y)` is its top-left corner.
+    Rect {
+        x: f32,
+        y: f32,
+        w: f32,
+        h: f32,
+        fill: Option<Color>,
+        stroke: Option<Stroke>,
+    },
+    /// A straight line.
+    Line {
+        x1: f32,
+        y1: f32,
+        x2: f32,
+        y2: f32,
+        stroke: Stroke,
+    },
+    /// An image scaled into the box whose top-left corner is `(x, y)`; `src` is the key of
+    /// the image in [`crate::resources::Resources`].
+    Image { src: String, x: f32, y: f32, w: f32, h: f32 },
+    /// A clickable area; `(x, y)` is its top-left corner.
+    Link { x: f32, y: f32, w: f32, h: f32, target: LinkTarget },
+}
+
+/// Line width and colour.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Stroke {
+    pub width: f32,
+    pub color: Color,
+}
+
+/// Where a link goes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LinkTarget {
+    /// An external URI (http, https, mailto).
+    Uri(String),
+    /// A named destination in this document (an [`Anchor`] id).
+    Internal(String),
+}
+
+/// A run of shaped glyphs in one font, size and colour, on one baseline.
+#[derive(Debug, Clone)]
+pub struct TextRun {
+    pub font: FontId,
+    /// Font size in points.
+    pub size: f32,
+    pub color: Color,
+    /// Baseline position, from the top of the page.
+    pub y: f32,
+    /// Glyphs left to right, each at an absolute x.
+    pub glyphs: Vec<PlacedGlyph>,
+}
+
+/// One glyph placed on the baseline.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlacedGlyph {
+    /// Glyph id in the font.
+    pub id: u16,
+    /// Left edge of the glyph's advance box, from the left of the page.
+    pub x: f32,
+    /// The font's natural advance at this size (the writer turns any gap between this and
+    /// the next glyph's `x` into a TJ offset).
+    pub advance: f32,
+    /// The source text this glyph stands for (its cluster): empty for the second and later
+    /// glyphs of one cluster; several characters for a ligature. Feeds ToUnicode.
+    pub text: String,
+}
+
+/// A bookmark.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutlineEntry {
+    pub level: u8,
+    pub title: String,
+    /// Index into [`LaidOut::pages`].
+    pub page: usize,
+    /// Top of the target, from the top of the page.
+    pub y: f32,
+}
+
+/// A named destination.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Anchor {
+    pub id: String,
+    pub page: usize,
+    pub y: f32,
+}

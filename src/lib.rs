@@ -1,0 +1,16 @@
+//! brief: Markdown briefs → a typeset PDF and an EPUB edition, in one step.
+//!
+//! The pipeline: [`source`] (text and positions) → [`markdown`] (pulldown-cmark events →
+//! [`doc`] tree, front matter via [`frontmatter`]) → in parallel, [`layout`] → [`pdf`], and
+//! [`epub`]. [`pipeline`] runs it over many files.
+
+pub mod diag;
+pub mod doc;
+pub mod epub;
+pub mod fonts;
+pub mod frontmatter;
+pub mod layout;
+pub mod markdown;
+pub mod pdf;
+pub mod resources;
+pub mod source;
