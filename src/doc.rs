@@ -203,3 +203,43 @@ fn push_plain(inlines: &[Inline], out: &mut String) {
         }
     }
 }
+
+/// Calls `f` for every image in the blocks (figures, inline images, images in notes,
+/// tables and nested blocks), in document order.
+pub fn visit_images(blocks: &[Block], f: &mut dyn FnMut(&Image)) {
+    for block in blocks {
+        match block {
+            Block::Heading { content, .. } | Block::Paragraph { content } => visit_inline_images(content, f),
+            Block::Figure { image } => f(image),
+            Block::BlockQuote { blocks } => visit_images(blocks, f),
+            Block::List(list) => {
+                for item in &list.items {
+                    visit_images(&item.blocks, f);
+                }
+            }
+            Block::Table(t) => {
+                if let Some(c) = &t.caption {
+                    visit_inline_images(c, f);
+                }
+                for cell in t.head.iter().chain(t.rows.iter().flatten()) {
+                    visit_inline_images(cell, f);
+                }
+            }
+            Block::CodeBlock { .. } | Block::ThematicBreak | Block::Html { .. } => {}
+        }
+    }
+}
+
+fn visit_inline_images(inlines: &[Inline], f: &mut dyn FnMut(&Image)) {
+    for inline in inlines {
+        match inline {
+            Inline::Image { image } => f(image),
+            Inline::Emph { content }
+            | Inline::Strong { content }
+            | Inline::Strikethrough { content }
+            | Inline::Link { content, .. } => visit_inline_images(content, f),
+            Inline::Note { blocks } => visit_images(blocks, f),
+            _ => {}
+        }
+    }
+}

@@ -12,5 +12,6 @@ pub mod frontmatter;
 pub mod layout;
 pub mod markdown;
 pub mod pdf;
+pub mod pipeline;
 pub mod resources;
 pub mod source;

@@ -34,3 +34,105 @@ pub struct ImageData {
 pub struct Resources {
     pub images: BTreeMap<String, ImageData>,
 }
+
+impl Resources {
+    /// Reads every local image the document uses (figures, inline images, the cover),
+    /// resolving paths against `base` (the source file's folder). Remote images are not
+    /// fetched. Unreadable or undecodable images are errors naming the file; missing files
+    /// and paths outside the source tree were already reported by the parser with their
+    /// line and column, so they are skipped here.
+    pub fn load(doc: &crate::doc::Document, base: &std::path::Path, source_name: &str) -> (Resources, Vec<crate::diag::Diagnostic>) {
+        let mut res = Resources::default();
+        let mut errors = Vec::new();
+        let mut srcs = Vec::new();
+        crate::doc::visit_images(&doc.blocks, &mut |img| srcs.push(img.src.clone()));
+        if let Some(cover) = &doc.meta.cover {
+            srcs.push(cover.clone());
+        }
+        for src in srcs {
+            if res.images.contains_key(&src) || !is_local(&src) {
+                continue;
+            }
+            let path = base.join(&src);
+            let Ok(bytes) = std::fs::read(&path) else { continue };
+            match measure(&bytes) {
+                Some((format, width, height)) => {
+                    res.images.insert(src, ImageData { format, bytes, width, height });
+                }
+                None => errors.push(crate::diag::Diagnostic::error(
+                    source_name,
+                    1,
+                    1,
+                    format!("image {} is not a readable PNG or JPEG file", path.display()),
+                )),
+            }
+        }
+        (res, errors)
+    }
+}
+
+/// Whether an image reference names a local file (not a URL).
+pub fn is_local(src: &str) -> bool {
+    let lower = src.to_ascii_lowercase();
+    !(lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("data:") || lower.contains("://"))
+}
+
+/// Format and pixel size of PNG or JPEG bytes, from their headers.
+pub fn measure(bytes: &[u8]) -> Option<(ImageFormat, u32, u32)> {
+    if bytes.starts_with(b"\x89PNG\r\n\x1a\n") && bytes.get(12..16) == Some(b"IHDR") {
+        let w = u32::from_be_bytes(bytes.get(16..20)?.try_into().ok()?);
+        let h = u32::from_be_bytes(bytes.get(20..24)?.try_into().ok()?);
+        return (w > 0 && h > 0).then_some((ImageFormat::Png, w, h));
+    }
+    if bytes.starts_with(&[0xFF, 0xD8]) {
+        // Walk the JPEG segments up to a start-of-frame marker.
+        let mut i = 2;
+        while i + 4 <= bytes.len() {
+            if bytes[i] != 0xFF {
+                return None;
+            }
+            let marker = bytes[i + 1];
+            if marker == 0xFF {
+                i += 1;
+                continue;
+            }
+            let len = usize::from(u16::from_be_bytes([bytes[i + 2], bytes[i + 3]]));
+            let is_sof = matches!(marker, 0xC0..=0xCF) && !matches!(marker, 0xC4 | 0xC8 | 0xCC);
+            if is_sof {
+                let h = u16::from_be_bytes([*bytes.get(i + 5)?, *bytes.get(i + 6)?]);
+                let w = u16::from_be_bytes([*bytes.get(i + 7)?, *bytes.get(i + 8)?]);
+                return (w > 0 && h > 0).then_some((ImageFormat::Jpeg, u32::from(w), u32::from(h)));
+            }
+            i += 2 + len;
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn measures_png_and_jpeg_headers_and_rejects_garbage() {
+        let png = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/images/pin.png"));
+        if let Ok(png) = png {
+            let (f, w, h) = measure(&png).expect("png");
+            assert_eq!(f, ImageFormat::Png);
+            assert!(w > 0 && h > 0);
+        }
+        // A minimal JPEG: SOI, an APP0 segment, then SOF0 with 2x3 pixels.
+        let jpeg = [0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x04, 0x00, 0x00, 0xFF, 0xC0, 0x00, 0x0B, 0x08, 0x00, 0x03, 0x00, 0x02];
+        assert_eq!(measure(&jpeg), Some((ImageFormat::Jpeg, 2, 3)));
+        assert_eq!(measure(b"GIF89a...."), None);
+        assert_eq!(measure(b"\x89PNG\r\n\x1a\n"), None);
+        assert_eq!(measure(&[0xFF, 0xD8, 0xFF]), None);
+    }
+
+    #[test]
+    fn remote_sources_are_not_local() {
+        assert!(is_local("images/a.png"));
+        assert!(!is_local("https://example.org/a.png"));
+        assert!(!is_local("HTTP://x/y.png"));
+    }
+}

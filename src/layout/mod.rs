@@ -1,9 +1,82 @@
 //! Layout: the document tree → positioned pages (fonts, shaping, line breaking, tables,
-//! pagination). Never imports printpdf.
+//! pagination). Never imports printpdf: the PDF writer draws what this produces.
+//!
+//! One step per file: `shape` (rustybuzz), `inline` (inline content → boxes, glue and
+//! penalties), `linebreak` (Knuth–Plass), `flow` (blocks → pages), `table`, `furniture`
+//! (title block, running heads, page numbers), `theme` (the house style), `page` (the
+//! output model).
 
-mod page;
-
-pub use page::*;
+mod flow;
+mod furniture;
 mod inline;
 mod linebreak;
+mod page;
 mod shape;
+mod table;
+mod theme;
+
+pub use page::*;
+
+use crate::doc::Document;
+use crate::fonts::Fonts;
+use crate::resources::Resources;
+
+/// Paper size and margins, in points.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PageSetup {
+    pub width: f32,
+    pub height: f32,
+    pub margin_top: f32,
+    pub margin_bottom: f32,
+    pub margin_left: f32,
+    pub margin_right: f32,
+}
+
+impl Default for PageSetup {
+    /// A4 with margins that give a measure of about 80 characters of 10.5 pt Noto Serif.
+    fn default() -> Self {
+        PageSetup {
+            width: 595.276,
+            height: 841.89,
+            margin_top: 76.0,
+            margin_bottom: 76.0,
+            margin_left: 76.0,
+            margin_right: 76.0,
+        }
+    }
+}
+
+/// Lays a document out on pages.
+pub fn layout(doc: &Document, fonts: &Fonts, res: &Resources, setup: &PageSetup) -> LaidOut {
+    let hyphenate = hyphenation_lang(&doc.meta.lang);
+    let mut flow = flow::Flow::new(fonts, res, setup, hyphenate);
+    furniture::title_block(&mut flow, &doc.meta);
+    flow.blocks(&doc.blocks);
+    flow.endnotes();
+    let mut out = flow.finish();
+    furniture::running_heads(&mut out, fonts, setup, &doc.meta);
+    out
+}
+
+/// The hyphenation patterns for a BCP 47 tag (`en`, `en-GB`, `kk` ...), if hypher has them.
+fn hyphenation_lang(tag: &str) -> Option<hypher::Lang> {
+    let mut code = tag.split(['-', '_']).next()?.bytes().map(|b| b.to_ascii_lowercase());
+    let pair = [code.next()?, code.next()?];
+    hypher::Lang::from_iso(pair)
+}
+
+/// A plain-text dump of laid-out pages, for tests: one line per text run
+/// (`page y x font size: text`), runs in painting order.
+pub fn dump(out: &LaidOut) -> String {
+    let mut s = String::new();
+    for (i, page) in out.pages.iter().enumerate() {
+        for item in &page.items {
+            if let Item::Text(run) = item {
+                let text: String = run.glyphs.iter().map(|g| g.text.as_str()).collect();
+                let x = run.glyphs.first().map_or(0.0, |g| g.x);
+                s.push_str(&format!("{} {:.1} {:.1} {} {:.1}: {}\n", i + 1, run.y, x, run.font.0, run.size, text));
+            }
+        }
+    }
+    s
+}

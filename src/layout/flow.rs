@@ -1,0 +1,705 @@
+//! Block flow and pagination: blocks → lines and boxes → pages.
+//!
+//! A [`Flow`] holds the page being filled and a cursor `y`. Each block is set into lines
+//! (inline.rs + linebreak.rs) and the lines are placed one by one, breaking the page where
+//! needed under the usual rules of good book-making: a heading keeps at least two lines of
+//! what follows with it; no paragraph leaves a single line at the foot (orphan) or the head
+//! (widow) of a page; figures stay whole. Decorations that frame a run of content (the rule
+//! of a block quote, the tint of a code block) are "open" while their content flows and are
+//! drawn on every page they touch.
+
+use super::inline::{self, itemize, Collected, ParaSpec, Style};
+use super::linebreak::{assemble, break_lines, Line, LineAlign};
+use super::page::*;
+use super::shape;
+use super::theme::*;
+use super::PageSetup;
+use crate::doc::{plain_text, Block, Image, Inline, List};
+use crate::fonts::{FontId, Fonts};
+use crate::resources::Resources;
+
+/// Lists and quotes indent no further than this many levels, so deep nesting keeps a
+/// usable measure.
+const MAX_INDENT_DEPTH: usize = 8;
+
+/// A frame drawn around content that may cross pages.
+#[derive(Debug, Clone)]
+enum DecoKind {
+    /// Vertical rule at `x` (block quotes).
+    Rule { x: f32 },
+    /// Tinted background from `x`, `w` wide (code blocks).
+    Tint { x: f32, w: f32 },
+}
+
+#[derive(Debug, Clone)]
+struct Deco {
+    kind: DecoKind,
+    /// Where the frame starts on the current page, and the index of the first item drawn
+    /// inside it (the background is inserted there, under the content).
+    start_y: f32,
+    item_index: usize,
+}
+
+/// A list marker waiting for the first line of its item.
+#[derive(Debug, Clone)]
+pub(crate) enum Marker {
+    Text { text: String, right: f32 },
+    Task { checked: bool, x: f32 },
+}
+
+/// The page-filling state of one document.
+pub(crate) struct Flow<'a> {
+    pub fonts: &'a Fonts,
+    pub res: &'a Resources,
+    pub setup: &'a PageSetup,
+    pub hyphenate: Option<hypher::Lang>,
+    pub out: LaidOut,
+    pub page: Page,
+    pub y: f32,
+    pub left: f32,
+    pub right: f32,
+    /// Footnotes met so far, numbered from 1; set as endnotes.
+    pub notes: Vec<Vec<Block>>,
+    pub tables: usize,
+    decos: Vec<Deco>,
+    marker: Option<Marker>,
+    depth: usize,
+}
+
+impl<'a> Flow<'a> {
+    pub fn new(fonts: &'a Fonts, res: &'a Resources, setup: &'a PageSetup, hyphenate: Option<hypher::Lang>) -> Self {
+        Flow {
+            fonts,
+            res,
+            setup,
+            hyphenate,
+            out: LaidOut::default(),
+            page: Page { width: setup.width, height: setup.height, items: Vec::new() },
+            y: setup.margin_top,
+            left: setup.margin_left,
+            right: setup.width - setup.margin_right,
+            notes: Vec::new(),
+            tables: 0,
+            decos: Vec::new(),
+            marker: None,
+            depth: 0,
+        }
+    }
+
+    pub fn top(&self) -> f32 {
+        self.setup.margin_top
+    }
+
+    pub fn bottom(&self) -> f32 {
+        self.setup.height - self.setup.margin_bottom
+    }
+
+    pub fn measure(&self) -> f32 {
+        (self.right - self.left).max(40.0)
+    }
+
+    pub fn at_top(&self) -> bool {
+        self.y <= self.top() + 0.01
+    }
+
+    /// Index the current page will have.
+    pub fn page_index(&self) -> usize {
+        self.out.pages.len()
+    }
+
+    /// Adds vertical space, unless at the top of a page.
+    pub fn space(&mut self, h: f32) {
+        if !self.at_top() {
+            self.y = (self.y + h).min(self.bottom());
+        }
+    }
+
+    /// Starts a new page if less than `h` is left (and the page is not empty).
+    pub fn ensure(&mut self, h: f32) {
+        if self.y + h > self.bottom() + 0.01 && !self.at_top() {
+            self.new_page();
+        }
+    }
+
+    /// Ends the current page and starts the next one.
+    pub fn new_page(&mut self) {
+        let bottom = self.y;
+        let decos = std::mem::take(&mut self.decos);
+        for d in &decos {
+            self.draw_deco(d, bottom);
+        }
+        let next = Page { width: self.setup.width, height: self.setup.height, items: Vec::new() };
+        let done = std::mem::replace(&mut self.page, next);
+        self.out.pages.push(done);
+        self.y = self.top();
+        self.decos = decos
+            .into_iter()
+            .map(|d| Deco { start_y: self.y, item_index: 0, ..d })
+            .collect();
+    }
+
+    /// Finishes layout: closes the last page.
+    pub fn finish(mut self) -> LaidOut {
+        let bottom = self.y;
+        for d in std::mem::take(&mut self.decos) {
+            self.draw_deco(&d, bottom);
+        }
+        let last = std::mem::take(&mut self.page);
+        self.out.pages.push(Page { width: self.setup.width, height: self.setup.height, items: last.items });
+        self.out
+    }
+
+    fn open_deco(&mut self, kind: DecoKind) {
+        self.decos.push(Deco { kind, start_y: self.y, item_index: self.page.items.len() });
+    }
+
+    fn close_deco(&mut self) {
+        if let Some(d) = self.decos.pop() {
+            let y = self.y;
+            self.draw_deco(&d, y);
+        }
+    }
+
+    fn draw_deco(&mut self, d: &Deco, end_y: f32) {
+        if end_y <= d.start_y + 0.5 {
+            return;
+        }
+        let index = d.item_index.min(self.page.items.len());
+        match d.kind {
+            DecoKind::Rule { x } => self.page.items.push(Item::Line {
+                x1: x,
+                y1: d.start_y,
+                x2: x,
+                y2: end_y,
+                stroke: Stroke { width: 2.0, color: QUOTE_RULE },
+            }),
+            DecoKind::Tint { x, w } => self.page.items.insert(
+                index,
+                Item::Rect { x, y: d.start_y, w, h: end_y - d.start_y, fill: Some(CODE_BG), stroke: None },
+            ),
+        }
+    }
+
+    // ----- paragraphs and lines -------------------------------------------------------
+
+    /// Collects inline content in a style (footnotes are numbered into `self.notes`).
+    pub fn collect(&mut self, inlines: &[Inline], base: Style) -> Collected {
+        let notes = &mut self.notes;
+        let mut sink = |blocks: &[Block]| {
+            notes.push(blocks.to_vec());
+            notes.len()
+        };
+        Collected::new(inlines, base, &mut sink)
+    }
+
+    /// Breaks collected content into lines of `measure`.
+    pub fn set_lines(&self, c: &Collected, measure: f32, align: LineAlign, hyphenate: bool) -> Vec<Line> {
+        let justify = align == LineAlign::Justify;
+        let spec = ParaSpec {
+            fonts: self.fonts,
+            hyphenate: if hyphenate { self.hyphenate } else { None },
+            measure,
+            justify,
+        };
+        let items = itemize(c, &spec);
+        let breaks = break_lines(&items, measure, justify);
+        assemble(&items, &breaks, measure, align)
+    }
+
+    /// Places lines at `x`, splitting across pages without widows or orphans.
+    pub fn place_lines(&mut self, lines: &[Line], styles: &[Style], x: f32, leading: f32, size: f32) {
+        let n = lines.len();
+        let mut i = 0;
+        while i < n {
+            let room = ((self.bottom() - self.y) / leading + 1e-3).floor().max(0.0) as usize;
+            let rest = n - i;
+            let take = if room >= rest {
+                rest
+            } else {
+                let mut take = room;
+                if rest - take < 2 {
+                    take = rest.saturating_sub(2);
+                }
+                if take < 2 && rest >= 2 {
+                    take = 0;
+                }
+                if take == 0 && self.at_top() {
+                    room.clamp(1, rest)
+                } else {
+                    take
+                }
+            };
+            for line in &lines[i..i + take] {
+                self.draw_line(line, styles, x, self.y, leading, size);
+                self.y += leading;
+            }
+            i += take;
+            if i < n {
+                self.new_page();
+            }
+        }
+    }
+
+    /// Draws one line whose box starts at `top`.
+    pub fn draw_line(&mut self, line: &Line, styles: &[Style], x: f32, top: f32, leading: f32, size: f32) {
+        let baseline = top + (leading + size * 0.7) / 2.0;
+        if let Some(marker) = self.marker.take() {
+            self.draw_marker(marker, baseline, size);
+        }
+        for run in &line.runs {
+            let Some(style) = styles.get(run.style) else { continue };
+            let y = baseline - style.rise;
+            let mut glyphs: Vec<PlacedGlyph> = Vec::new();
+            let mut font = None;
+            for g in &run.glyphs {
+                if font.is_some_and(|f| f != g.glyph.font) {
+                    self.push_text(font, style, y, std::mem::take(&mut glyphs));
+                }
+                font = Some(g.glyph.font);
+                glyphs.push(PlacedGlyph { id: g.glyph.id, x: x + g.x, advance: g.glyph.advance, text: g.glyph.text.clone() });
+            }
+            self.push_text(font, style, y, glyphs);
+            if style.strike {
+                let sy = y - style.size * 0.28;
+                self.page.items.push(Item::Line {
+                    x1: x + run.x,
+                    y1: sy,
+                    x2: x + run.x + run.width,
+                    y2: sy,
+                    stroke: Stroke { width: style.size * 0.06, color: style.color },
+                });
+            }
+            if let Some(target) = &style.link {
+                self.page.items.push(Item::Link { x: x + run.x, y: top, w: run.width, h: leading, target: target.clone() });
+            }
+        }
+    }
+
+    fn push_text(&mut self, font: Option<FontId>, style: &Style, y: f32, glyphs: Vec<PlacedGlyph>) {
+        if let (Some(font), false) = (font, glyphs.is_empty()) {
+            self.page.items.push(Item::Text(TextRun { font, size: style.size, color: style.color, y, glyphs }));
+        }
+    }
+
+    fn draw_marker(&mut self, marker: Marker, baseline: f32, size: f32) {
+        match marker {
+            Marker::Text { text, right } => {
+                let style = body_style(size);
+                let glyphs = shape::shape(self.fonts, style.font, style.size, &text);
+                let w = shape::width(&glyphs);
+                let mut x = right - w;
+                let placed = glyphs
+                    .into_iter()
+                    .map(|g| {
+                        let p = PlacedGlyph { id: g.id, x, advance: g.advance, text: g.text };
+                        x += g.advance;
+                        p
+                    })
+                    .collect();
+                self.page.items.push(Item::Text(TextRun { font: style.font, size, color: MARKER, y: baseline, glyphs: placed }));
+            }
+            Marker::Task { checked, x } => {
+                let s = size * 0.72;
+                let top = baseline - s;
+                self.page.items.push(Item::Rect {
+                    x,
+                    y: top,
+                    w: s,
+                    h: s,
+                    fill: None,
+                    stroke: Some(Stroke { width: 0.7, color: MARKER }),
+                });
+                if checked {
+                    let stroke = Stroke { width: 1.1, color: MARKER };
+                    self.page.items.push(Item::Line { x1: x + s * 0.2, y1: top + s * 0.55, x2: x + s * 0.42, y2: top + s * 0.8, stroke });
+                    self.page.items.push(Item::Line { x1: x + s * 0.42, y1: top + s * 0.8, x2: x + s * 0.85, y2: top + s * 0.2, stroke });
+                }
+            }
+        }
+    }
+
+    /// Draws a pending list marker for a block that does not start with a text line.
+    fn flush_marker(&mut self) {
+        if let Some(m) = self.marker.take() {
+            let baseline = self.y + BODY_SIZE;
+            self.draw_marker(m, baseline, BODY_SIZE);
+        }
+    }
+
+    // ----- blocks ----------------------------------------------------------------------
+
+    /// Lays out a sequence of blocks.
+    pub fn blocks(&mut self, blocks: &[Block]) {
+        for (i, block) in blocks.iter().enumerate() {
+            let next = blocks.get(i + 1);
+            self.block(block, next);
+        }
+    }
+
+    fn block(&mut self, block: &Block, next: Option<&Block>) {
+        match block {
+            Block::Heading { level, id, content } => self.heading(*level, id, content, next),
+            Block::Paragraph { content } => self.paragraph(content),
+            Block::Figure { image } => self.figure(image),
+            Block::BlockQuote { blocks } => self.quote(blocks),
+            Block::List(list) => self.list(list),
+            Block::CodeBlock { text, .. } => self.code(text),
+            Block::ThematicBreak => self.thematic_break(),
+            Block::Table(table) => self.table(table),
+            Block::Html { .. } => {}
+        }
+    }
+
+    /// A body paragraph: justified serif with hyphenation.
+    pub fn paragraph(&mut self, content: &[Inline]) {
+        let c = self.collect(content, body_style(BODY_SIZE));
+        if c.is_empty() {
+            return;
+        }
+        let lines = self.set_lines(&c, self.measure(), LineAlign::Justify, true);
+        self.space(PARA_SPACE);
+        let x = self.left;
+        self.place_lines(&lines, &c.styles, x, BODY_LEADING, BODY_SIZE);
+    }
+
+    fn heading(&mut self, level: u8, id: &str, content: &[Inline], next: Option<&Block>) {
+        let (size, before, after) = heading_metrics(level);
+        let style = Style { font: FontId::SANS_BOLD, size, color: HEADING, rise: 0.0, link: None, strike: false };
+        let c = self.collect(content, style);
+        let lines = self.set_lines(&c, self.measure(), LineAlign::Left, false);
+        let leading = size * 1.3;
+        self.space(before);
+        let need = lines.len() as f32 * leading + after + next.map_or(0.0, |b| self.min_height(b));
+        self.ensure(need);
+        let page = self.page_index();
+        let y = self.y;
+        self.out.anchors.push(Anchor { id: id.to_string(), page, y });
+        let title = plain_text(content);
+        self.out.outline.push(OutlineEntry { level, title: title.trim().to_string(), page, y });
+        let x = self.left;
+        self.place_lines(&lines, &c.styles, x, leading, size);
+        self.y += after - PARA_SPACE;
+    }
+
+    /// Height a block needs at least on the page where a heading before it stands.
+    fn min_height(&self, block: &Block) -> f32 {
+        match block {
+            Block::Paragraph { .. } | Block::List(_) | Block::BlockQuote { .. } => 2.0 * BODY_LEADING + PARA_SPACE,
+            Block::CodeBlock { .. } => 3.0 * CODE_LEADING + 2.0 * CODE_PAD,
+            Block::Table(_) => 4.0 * leading_for(CELL_SIZE) + 4.0 * CELL_PAD,
+            Block::Figure { image } => self.figure_height(image).min(self.bottom() - self.top()),
+            Block::Heading { level, .. } => heading_metrics(*level).0 * 1.3 + 2.0 * BODY_LEADING,
+            _ => BODY_LEADING,
+        }
+    }
+
+    fn quote(&mut self, blocks: &[Block]) {
+        self.space(PARA_SPACE);
+        self.flush_marker();
+        let indent = if self.depth < MAX_INDENT_DEPTH { QUOTE_INDENT } else { 0.0 };
+        let saved = (self.left, self.right);
+        let rule_x = self.left + 3.0;
+        self.left += indent;
+        if indent > 0.0 {
+            self.right -= indent / 2.0;
+        }
+        self.depth += 1;
+        self.open_deco(DecoKind::Rule { x: rule_x });
+        self.blocks(blocks);
+        self.close_deco();
+        self.depth -= 1;
+        (self.left, self.right) = saved;
+        self.space(PARA_SPACE * 0.5);
+    }
+
+    fn list(&mut self, list: &List) {
+        let level = self.depth;
+        let indent = if self.depth < MAX_INDENT_DEPTH { LIST_INDENT } else { 0.0 };
+        let saved = self.left;
+        self.flush_marker();
+        let list_depth = self.list_level();
+        for (k, item) in list.items.iter().enumerate() {
+            let right_of_marker = saved + indent - 5.0;
+            self.marker = Some(match item.task {
+                Some(checked) => Marker::Task { checked, x: (saved + indent - 14.0).max(saved) },
+                None => Marker::Text {
+                    text: match list.start {
+                        None => ["•", "–", "‣"][list_depth % 3].to_string(),
+                        Some(start) => ordinal(start.saturating_add(k as u64), list_depth),
+                    },
+                    right: right_of_marker.max(saved + 6.0),
+                },
+            });
+            self.left = saved + indent;
+            self.depth = level + 1;
+            if !list.tight && k > 0 {
+                self.space(PARA_SPACE);
+            }
+            // Tight items sit closer than paragraphs.
+            let y_before = self.y;
+            self.item_blocks(&item.blocks, list.tight);
+            if self.y == y_before {
+                self.flush_marker();
+            }
+        }
+        self.marker = None;
+        self.depth = level;
+        self.left = saved;
+    }
+
+    fn item_blocks(&mut self, blocks: &[Block], tight: bool) {
+        for (i, b) in blocks.iter().enumerate() {
+            if i == 0 && tight {
+                if let Block::Paragraph { content } = b {
+                    self.space(2.0);
+                    let c = self.collect(content, body_style(BODY_SIZE));
+                    let lines = self.set_lines(&c, self.measure(), LineAlign::Justify, true);
+                    let x = self.left;
+                    self.place_lines(&lines, &c.styles, x, BODY_LEADING, BODY_SIZE);
+                    continue;
+                }
+            }
+            self.block(b, blocks.get(i + 1));
+        }
+    }
+
+    fn list_level(&self) -> usize {
+        self.depth
+    }
+
+    fn code(&mut self, text: &str) {
+        self.space(PARA_SPACE);
+        self.flush_marker();
+        let style = Style { font: FontId::MONO, size: CODE_SIZE, color: CODE_FG, rise: 0.0, link: None, strike: false };
+        let measure = self.measure() - 2.0 * CODE_PAD;
+        let lines = self.code_lines(text, &style, measure);
+        self.ensure(CODE_PAD * 2.0 + CODE_LEADING * (lines.len().min(3) as f32));
+        let (x, w) = (self.left, self.measure());
+        self.open_deco(DecoKind::Tint { x, w });
+        self.y += CODE_PAD;
+        for line in &lines {
+            if self.y + CODE_LEADING > self.bottom() {
+                self.new_page();
+                self.y += CODE_PAD;
+            }
+            let top = self.y;
+            self.draw_line(line, std::slice::from_ref(&style), x + CODE_PAD, top, CODE_LEADING, CODE_SIZE);
+            self.y += CODE_LEADING;
+        }
+        self.y += CODE_PAD;
+        self.close_deco();
+    }
+
+    /// Code lines: source lines, wrapped at the measure with a continuation arrow.
+    fn code_lines(&self, text: &str, style: &Style, measure: f32) -> Vec<Line> {
+        let mut out = Vec::new();
+        let text = text.strip_suffix('\n').unwrap_or(text);
+        let arrow = shape::shape(self.fonts, style.font, style.size, "→ ");
+        let arrow_w = shape::width(&arrow);
+        for src_line in text.split('\n') {
+            let expanded = src_line.replace('\t', "    ");
+            let expanded = expanded.trim_end_matches('\r');
+            let glyphs = shape::shape(self.fonts, style.font, style.size, expanded);
+            let mut line = Line::default();
+            let mut x = 0.0;
+            let mut run = super::linebreak::LineRun { style: 0, x: 0.0, width: 0.0, glyphs: Vec::new() };
+            for g in glyphs {
+                if x + g.advance > measure && !run.glyphs.is_empty() {
+                    run.width = x;
+                    line.runs.push(std::mem::replace(
+                        &mut run,
+                        super::linebreak::LineRun { style: 0, x: 0.0, width: 0.0, glyphs: Vec::new() },
+                    ));
+                    line.width = x;
+                    out.push(std::mem::take(&mut line));
+                    x = 0.0;
+                    for a in &arrow {
+                        run.glyphs.push(super::linebreak::LineGlyph { glyph: a.clone(), x });
+                        x += a.advance;
+                    }
+                    let _ = arrow_w;
+                }
+                run.glyphs.push(super::linebreak::LineGlyph { glyph: g.clone(), x });
+                x += g.advance;
+            }
+            run.width = x;
+            line.runs.push(run);
+            line.width = x;
+            out.push(line);
+        }
+        out
+    }
+
+    fn thematic_break(&mut self) {
+        self.space(PARA_SPACE * 2.0);
+        self.ensure(BODY_LEADING);
+        let w = self.measure() / 3.0;
+        let x = self.left + (self.measure() - w) / 2.0;
+        let y = self.y + 2.0;
+        self.page.items.push(Item::Line { x1: x, y1: y, x2: x + w, y2: y, stroke: Stroke { width: 0.6, color: RULE } });
+        self.y += 4.0 + PARA_SPACE;
+    }
+
+    /// Size at which an image is drawn: its pixels at 72 dpi, shrunk to the measure and to
+    /// 60 % of the text block's height.
+    fn image_size(&self, image: &Image) -> Option<(f32, f32)> {
+        let data = self.res.images.get(&image.src)?;
+        let (pw, ph) = (data.width.max(1) as f32, data.height.max(1) as f32);
+        let mut w = pw.min(self.measure());
+        let mut h = w * ph / pw;
+        let max_h = (self.bottom() - self.top()) * 0.6;
+        if h > max_h {
+            h = max_h;
+            w = h * pw / ph;
+        }
+        Some((w, h))
+    }
+
+    fn figure_height(&self, image: &Image) -> f32 {
+        self.image_size(image).map_or(BODY_LEADING * 2.0, |(_, h)| h) + CAPTION_LEADING * 2.0 + PARA_SPACE
+    }
+
+    fn figure(&mut self, image: &Image) {
+        self.space(PARA_SPACE * 1.5);
+        self.flush_marker();
+        let caption_style =
+            Style { font: FontId::SANS, size: CAPTION_SIZE, color: CAPTION, rise: 0.0, link: None, strike: false };
+        let caption = Collected::plain(&image.alt, caption_style);
+        let caption_lines =
+            if caption.is_empty() { Vec::new() } else { self.set_lines(&caption, self.measure(), LineAlign::Left, true) };
+        let caption_h = caption_lines.len() as f32 * CAPTION_LEADING;
+        match self.image_size(image) {
+            Some((w, h)) => {
+                self.ensure(h + 6.0 + caption_h);
+                let x = self.left + (self.measure() - w) / 2.0;
+                self.page.items.push(Item::Image { src: image.src.clone(), x, y: self.y, w, h });
+                self.y += h + 6.0;
+            }
+            None => {
+                // Not embedded (a remote image): a framed placeholder; the caption says what.
+                let h = BODY_LEADING * 1.5;
+                self.ensure(h + caption_h);
+                let (x, w) = (self.left, self.measure());
+                self.page.items.push(Item::Rect {
+                    x,
+                    y: self.y,
+                    w,
+                    h,
+                    fill: None,
+                    stroke: Some(Stroke { width: 0.5, color: RULE }),
+                });
+                self.y += h + 6.0;
+            }
+        }
+        let x = self.left;
+        self.place_lines(&caption_lines, std::slice::from_ref(&caption.styles[0]), x, CAPTION_LEADING, CAPTION_SIZE);
+        self.space(PARA_SPACE);
+    }
+
+    /// The endnotes: every footnote met in the body, numbered, under a "Notes" heading.
+    pub fn endnotes(&mut self) {
+        if self.notes.is_empty() {
+            return;
+        }
+        let title = [Inline::text("Notes")];
+        self.heading(2, "notes", &title, None);
+        let mut i = 0;
+        while i < self.notes.len() {
+            let blocks = self.notes[i].clone();
+            let n = i + 1;
+            self.ensure(2.0 * NOTE_LEADING);
+            self.out.anchors.push(Anchor { id: format!("fn-{n}"), page: self.page_index(), y: self.y });
+            let saved = self.left;
+            self.marker = Some(Marker::Text { text: format!("{n}."), right: saved + LIST_INDENT - 5.0 });
+            self.left = saved + LIST_INDENT;
+            for b in &blocks {
+                match b {
+                    Block::Paragraph { content } => {
+                        let c = self.collect(content, body_style(NOTE_SIZE));
+                        let lines = self.set_lines(&c, self.measure(), LineAlign::Justify, true);
+                        self.space(2.0);
+                        let x = self.left;
+                        self.place_lines(&lines, &c.styles, x, NOTE_LEADING, NOTE_SIZE);
+                    }
+                    other => self.block(other, None),
+                }
+            }
+            self.flush_marker();
+            self.left = saved;
+            i += 1;
+        }
+    }
+}
+
+/// The body text style at a size.
+pub(crate) fn body_style(size: f32) -> Style {
+    Style { font: FontId::SERIF, size, color: TEXT, rise: 0.0, link: None, strike: false }
+}
+
+/// List numbering by depth: 1. / a. / i.
+fn ordinal(n: u64, depth: usize) -> String {
+    match depth % 3 {
+        1 => format!("{}.", letters(n)),
+        2 => format!("{}.", roman(n)),
+        _ => format!("{n}."),
+    }
+}
+
+fn letters(mut n: u64) -> String {
+    let mut s = Vec::new();
+    while n > 0 {
+        n -= 1;
+        s.push((b'a' + (n % 26) as u8) as char);
+        n /= 26;
+    }
+    if s.is_empty() {
+        s.push('0');
+    }
+    s.iter().rev().collect()
+}
+
+fn roman(n: u64) -> String {
+    if n == 0 || n >= 4000 {
+        return n.to_string();
+    }
+    let table = [
+        (1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
+        (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i"),
+    ];
+    let mut n = n;
+    let mut s = String::new();
+    for (v, r) in table {
+        while n >= v {
+            s.push_str(r);
+            n -= v;
+        }
+    }
+    s
+}
+
+/// Size, space before and space after of a heading level.
+pub(crate) fn heading_metrics(level: u8) -> (f32, f32, f32) {
+    match level {
+        1 => (17.0, 20.0, 8.0),
+        2 => (13.5, 16.0, 6.0),
+        3 => (11.5, 12.0, 4.0),
+        _ => (10.5, 10.0, 3.0),
+    }
+}
+
+#[allow(unused_imports)]
+use inline::LINK_COLOR as _;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ordinals_by_depth() {
+        assert_eq!(ordinal(3, 0), "3.");
+        assert_eq!(ordinal(1, 1), "a.");
+        assert_eq!(ordinal(28, 1), "ab.");
+        assert_eq!(ordinal(4, 2), "iv.");
+        assert_eq!(ordinal(1994, 2), "mcmxciv.");
+    }
+}

@@ -1,0 +1,130 @@
+//! Page furniture: the title block on the first page, running heads and page numbers.
+
+use super::flow::{body_style, Flow};
+use super::inline::{Collected, Style};
+use super::linebreak::LineAlign;
+use super::page::*;
+use super::shape;
+use super::theme::*;
+use super::PageSetup;
+use crate::doc::Meta;
+use crate::fonts::{FontId, Fonts};
+
+fn sans(size: f32, color: Color, bold: bool) -> Style {
+    Style { font: if bold { FontId::SANS_BOLD } else { FontId::SANS }, size, color, rise: 0.0, link: None, strike: false }
+}
+
+/// Sets the title block: classification banner, title, subtitle, byline and summary box.
+pub(crate) fn title_block(flow: &mut Flow<'_>, meta: &Meta) {
+    let x = flow.left;
+    let measure = flow.measure();
+    if let Some(class) = meta.classification.as_deref().filter(|c| !c.trim().is_empty()) {
+        let c = Collected::plain(&class.trim().to_uppercase(), sans(8.0, BANNER, true));
+        let lines = flow.set_lines(&c, measure, LineAlign::Center, false);
+        flow.place_lines(&lines, &c.styles, x, 11.5, 8.0);
+        flow.y += 10.0;
+    }
+    let c = Collected::plain(meta.title.trim(), sans(22.0, HEADING, true));
+    let lines = flow.set_lines(&c, measure, LineAlign::Left, false);
+    flow.place_lines(&lines, &c.styles, x, 30.0, 22.0);
+    if let Some(sub) = meta.subtitle.as_deref().filter(|s| !s.trim().is_empty()) {
+        flow.y += 2.0;
+        let c = Collected::plain(sub.trim(), sans(13.0, SUBTLE, false));
+        let lines = flow.set_lines(&c, measure, LineAlign::Left, false);
+        flow.place_lines(&lines, &c.styles, x, 18.0, 13.0);
+    }
+    let mut byline: Vec<String> = meta.authors.iter().map(|a| a.trim().to_string()).filter(|a| !a.is_empty()).collect();
+    if let Some(date) = meta.date.as_deref().filter(|d| !d.trim().is_empty()) {
+        byline.push(date.trim().to_string());
+    }
+    if !byline.is_empty() {
+        flow.y += 6.0;
+        let c = Collected::plain(&byline.join("  ·  "), sans(9.5, SUBTLE, false));
+        let lines = flow.set_lines(&c, measure, LineAlign::Left, false);
+        flow.place_lines(&lines, &c.styles, x, 13.5, 9.5);
+    }
+    if let Some(summary) = meta.summary.as_deref().filter(|s| !s.trim().is_empty()) {
+        flow.y += 12.0;
+        let pad = 9.0;
+        let style = Style { font: FontId::SERIF_ITALIC, ..body_style(10.0) };
+        let text = summary.split_whitespace().collect::<Vec<_>>().join(" ");
+        let c = Collected::plain(&text, style);
+        let lines = flow.set_lines(&c, measure - 2.0 * pad, LineAlign::Justify, true);
+        let h = lines.len() as f32 * 14.2 + 2.0 * pad;
+        if flow.y + h <= flow.bottom() {
+            flow.page.items.push(Item::Rect { x, y: flow.y, w: measure, h, fill: Some(SUMMARY_BG), stroke: None });
+            flow.page.items.push(Item::Line {
+                x1: x,
+                y1: flow.y,
+                x2: x,
+                y2: flow.y + h,
+                stroke: Stroke { width: 2.5, color: HEADING },
+            });
+        }
+        flow.y += pad;
+        flow.place_lines(&lines, &c.styles, x + pad, 14.2, 10.0);
+        flow.y += pad;
+    }
+    flow.y += 12.0;
+    let y = flow.y;
+    flow.page.items.push(Item::Line { x1: x, y1: y, x2: x + measure, y2: y, stroke: Stroke { width: 0.6, color: RULE } });
+    flow.y += 10.0;
+}
+
+/// Adds running heads (from the second page) and page numbers (on every page).
+pub(crate) fn running_heads(out: &mut LaidOut, fonts: &Fonts, setup: &PageSetup, meta: &Meta) {
+    let total = out.pages.len();
+    let left = setup.margin_left;
+    let right = setup.width - setup.margin_right;
+    let half = (right - left) * 0.62;
+    let head_base = setup.margin_top - 26.0;
+    let foot_base = setup.height - setup.margin_bottom + 34.0;
+    let title = fit(fonts, FontId::SANS, 8.0, meta.title.trim(), half);
+    let class = meta.classification.as_deref().map(|c| c.trim().to_uppercase()).filter(|c| !c.is_empty());
+    for (i, page) in out.pages.iter_mut().enumerate() {
+        if i > 0 {
+            page.items.push(text_run(fonts, FontId::SANS, 8.0, SUBTLE, &title, left, head_base));
+            if let Some(class) = &class {
+                let g = shape::shape(fonts, FontId::SANS_BOLD, 7.5, class);
+                let w = shape::width(&g);
+                page.items.push(text_run(fonts, FontId::SANS_BOLD, 7.5, BANNER, class, right - w, head_base));
+            }
+            let y = head_base + 6.0;
+            page.items.push(Item::Line { x1: left, y1: y, x2: right, y2: y, stroke: Stroke { width: 0.4, color: RULE } });
+        }
+        let number = format!("{} / {}", i + 1, total);
+        let w = shape::width(&shape::shape(fonts, FontId::SANS, 8.0, &number));
+        let x = left + (right - left - w) / 2.0;
+        page.items.push(text_run(fonts, FontId::SANS, 8.0, SUBTLE, &number, x, foot_base));
+    }
+}
+
+/// Shortens text with an ellipsis until it fits `max` points.
+fn fit(fonts: &Fonts, font: FontId, size: f32, text: &str, max: f32) -> String {
+    if shape::width(&shape::shape(fonts, font, size, text)) <= max {
+        return text.to_string();
+    }
+    let mut chars: Vec<char> = text.chars().collect();
+    while !chars.is_empty() {
+        chars.pop();
+        let candidate: String = chars.iter().collect::<String>().trim_end().to_string() + "…";
+        if shape::width(&shape::shape(fonts, font, size, &candidate)) <= max {
+            return candidate;
+        }
+    }
+    String::new()
+}
+
+fn text_run(fonts: &Fonts, font: FontId, size: f32, color: Color, text: &str, x: f32, y: f32) -> Item {
+    let mut pen = x;
+    let glyphs = shape::shape(fonts, font, size, text)
+        .into_iter()
+        .map(|g| {
+            let p = PlacedGlyph { id: g.id, x: pen, advance: g.advance, text: g.text };
+            pen += g.advance;
+            p
+        })
+        .collect::<Vec<_>>();
+    // Fallback faces may differ per glyph; furniture text is Latin/Cyrillic in practice.
+    Item::Text(TextRun { font, size, color, y, glyphs })
+}

@@ -1,0 +1,248 @@
+//! Tables: automatic column widths, wrapped cells, rows split across pages with the
+//! header repeated.
+//!
+//! Column widths follow the idea of CSS's automatic table layout: each column's
+//! *minimum* width is its widest unbreakable word, its *maximum* the width of its longest
+//! cell set on one line. If the maximum widths fit the measure the table takes them (it
+//! fills the measure only when its content wants it); otherwise each column gets its
+//! minimum plus a share of the remaining space proportional to how much more it would like.
+//! When even the minimums do not fit, the type gets smaller (down to 7 pt) and, as a last
+//! resort, words are split inside cells: no glyph ever crosses a cell border.
+
+use super::flow::Flow;
+use super::inline::{Collected, Item as LbItem, ParaSpec, Style};
+use super::linebreak::{Line, LineAlign};
+use super::page::{Item, Stroke};
+use super::theme::*;
+use crate::doc::{Align, Cell, Inline, Table};
+use crate::fonts::FontId;
+
+/// A laid-out cell: its lines and styles.
+struct SetCell {
+    lines: Vec<Line>,
+    styles: Vec<Style>,
+}
+
+/// A laid-out row.
+struct SetRow {
+    cells: Vec<SetCell>,
+}
+
+impl SetRow {
+    fn lines(&self) -> usize {
+        self.cells.iter().map(|c| c.lines.len()).max().unwrap_or(0).max(1)
+    }
+}
+
+impl Flow<'_> {
+    /// Lays out a table.
+    pub(crate) fn table(&mut self, table: &Table) {
+        let ncols = table.aligns.len().max(table.head.len()).max(1);
+        self.tables += 1;
+        let number = self.tables;
+        self.space(PARA_SPACE * 1.5);
+
+        // Collect every cell once per candidate size; footnotes must be numbered only once,
+        // so notes are collected at the final size only.
+        let mut size = CELL_SIZE;
+        let mut widths = Vec::new();
+        for candidate in [CELL_SIZE, 8.0, 7.0] {
+            size = candidate;
+            let (mins, maxs) = self.measure_columns(table, ncols, candidate);
+            let pad = 2.0 * CELL_PAD;
+            let avail = self.measure();
+            let sum_min: f32 = mins.iter().map(|m| m + pad).sum();
+            let sum_max: f32 = maxs.iter().map(|m| m + pad).sum();
+            if sum_max <= avail {
+                widths = maxs.iter().map(|m| m + pad).collect();
+                break;
+            }
+            if sum_min <= avail {
+                let extra = (avail - sum_min) / (sum_max - sum_min).max(0.001);
+                widths = mins.iter().zip(&maxs).map(|(lo, hi)| lo + pad + (hi - lo) * extra).collect();
+                break;
+            }
+            if candidate <= 7.0 {
+                widths = mins.iter().map(|m| (m + pad) * avail / sum_min).collect();
+            }
+        }
+        let leading = leading_for(size).max(size * 1.37);
+        let table_w: f32 = widths.iter().sum();
+
+        let head = self.set_row(&table.head, &widths, &table.aligns, size, true);
+        let rows: Vec<SetRow> = table.rows.iter().map(|r| self.set_row(r, &widths, &table.aligns, size, false)).collect();
+        let row_h = |r: &SetRow| r.lines() as f32 * leading + 2.0 * CELL_PAD;
+
+        let caption = table.caption.as_ref().map(|c| {
+            let mut inlines = vec![Inline::Strong { content: vec![Inline::text(format!("Table {number}."))] }, Inline::text(" ")];
+            inlines.extend(c.iter().cloned());
+            inlines
+        });
+        let caption_style = Style { font: FontId::SANS, size: CAPTION_SIZE + 0.5, color: CAPTION, rise: 0.0, link: None, strike: false };
+        let caption_set = caption.map(|inl| {
+            let c = self.collect(&inl, caption_style.clone());
+            let lines = self.set_lines(&c, self.measure(), LineAlign::Left, false);
+            (c, lines)
+        });
+        let caption_h = caption_set.as_ref().map_or(0.0, |(_, l)| l.len() as f32 * CAPTION_LEADING + 3.0);
+
+        // Never a header alone at the foot of a page: keep the caption, the header and the
+        // first body row together.
+        let first = rows.first().map_or(0.0, row_h);
+        self.ensure(caption_h + row_h(&head) + first.min(self.bottom() - self.top() - row_h(&head) - caption_h));
+        if let Some((c, lines)) = &caption_set {
+            let x = self.left;
+            self.place_lines(lines, &c.styles, x, CAPTION_LEADING, CAPTION_SIZE);
+            self.y += 3.0;
+        }
+        let x0 = self.left;
+        self.draw_rule(x0, table_w, 0.9);
+        self.draw_row(&head, &widths, leading, size, true, false, 0, usize::MAX);
+        self.draw_rule(x0, table_w, 0.6);
+
+        for (k, row) in rows.iter().enumerate() {
+            let zebra = k % 2 == 1;
+            let mut from = 0;
+            let total = row.lines();
+            while from < total {
+                let room = ((self.bottom() - self.y - 2.0 * CELL_PAD) / leading + 1e-3).floor().max(0.0) as usize;
+                let rest = total - from;
+                let full_page = ((self.bottom() - self.top() - caption_h - row_h(&head) - 2.0 * CELL_PAD) / leading)
+                    .floor()
+                    .max(1.0) as usize;
+                let take = if room >= rest {
+                    rest
+                } else if rest <= full_page || room == 0 {
+                    0 // the row fits on a fresh page: move it there whole
+                } else {
+                    room // taller than a page: split inside the row
+                };
+                if take > 0 {
+                    self.draw_row(row, &widths, leading, size, false, zebra, from, from + take);
+                    from += take;
+                    if from < total {
+                        self.continue_table(x0, table_w, &head, &widths, leading, size, number, caption_set.is_some());
+                    }
+                } else {
+                    self.continue_table(x0, table_w, &head, &widths, leading, size, number, caption_set.is_some());
+                }
+            }
+            if k + 1 < rows.len() {
+                self.draw_hairline(x0, table_w);
+            }
+        }
+        self.draw_rule(x0, table_w, 0.9);
+        self.space(PARA_SPACE);
+    }
+
+    /// Ends the page inside a table and repeats its caption ("continued") and header.
+    #[allow(clippy::too_many_arguments)]
+    fn continue_table(&mut self, x0: f32, table_w: f32, head: &SetRow, widths: &[f32], leading: f32, size: f32, number: usize, captioned: bool) {
+        self.draw_rule(x0, table_w, 0.9);
+        self.new_page();
+        if captioned {
+            let style = Style { font: FontId::SANS, size: CAPTION_SIZE + 0.5, color: CAPTION, rise: 0.0, link: None, strike: false };
+            let c = Collected::plain(&format!("Table {number} (continued)"), style);
+            let lines = self.set_lines(&c, self.measure(), LineAlign::Left, false);
+            let x = self.left;
+            self.place_lines(&lines, &c.styles, x, CAPTION_LEADING, CAPTION_SIZE);
+            self.y += 3.0;
+        }
+        self.draw_rule(x0, table_w, 0.9);
+        self.draw_row(head, widths, leading, size, true, false, 0, usize::MAX);
+        self.draw_rule(x0, table_w, 0.6);
+    }
+
+    fn cell_style(size: f32, header: bool) -> Style {
+        Style {
+            font: if header { FontId::SANS_BOLD } else { FontId::SANS },
+            size,
+            color: TEXT,
+            rise: 0.0,
+            link: None,
+            strike: false,
+        }
+    }
+
+    /// Minimum (widest word) and maximum (one-line) content width of each column.
+    fn measure_columns(&self, table: &Table, ncols: usize, size: f32) -> (Vec<f32>, Vec<f32>) {
+        let mut mins = vec![0.0f32; ncols];
+        let mut maxs = vec![0.0f32; ncols];
+        let rows = std::iter::once((&table.head, true)).chain(table.rows.iter().map(|r| (r, false)));
+        for (row, header) in rows {
+            for (i, cell) in row.iter().enumerate().take(ncols) {
+                let mut ignore = |_: &[crate::doc::Block]| 0usize;
+                let c = Collected::new(cell, Self::cell_style(size, header), &mut ignore);
+                let spec = ParaSpec { fonts: self.fonts, hyphenate: None, measure: f32::MAX, justify: false };
+                let items = super::inline::itemize(&c, &spec);
+                let (mut line, mut widest_line, mut widest_box) = (0.0f32, 0.0f32, 0.0f32);
+                for it in &items {
+                    match it {
+                        LbItem::Box { width, .. } => {
+                            line += width;
+                            widest_box = widest_box.max(*width);
+                        }
+                        LbItem::Glue { width, stretch, .. } if *stretch < 1e5 => line += width,
+                        LbItem::Penalty { cost, .. } if *cost <= -super::inline::INFINITY => {
+                            widest_line = widest_line.max(line);
+                            line = 0.0;
+                        }
+                        _ => {}
+                    }
+                }
+                widest_line = widest_line.max(line);
+                mins[i] = mins[i].max(widest_box);
+                maxs[i] = maxs[i].max(widest_line.max(widest_box));
+            }
+        }
+        (mins, maxs)
+    }
+
+    fn set_row(&mut self, cells: &[Cell], widths: &[f32], aligns: &[Align], size: f32, header: bool) -> SetRow {
+        let mut out = Vec::with_capacity(widths.len());
+        for (i, w) in widths.iter().enumerate() {
+            let empty = Vec::new();
+            let cell = cells.get(i).unwrap_or(&empty);
+            let c = self.collect(cell, Self::cell_style(size, header));
+            let align = match aligns.get(i).copied().unwrap_or_default() {
+                Align::Right => LineAlign::Right,
+                Align::Center => LineAlign::Center,
+                _ => LineAlign::Left,
+            };
+            let lines = if c.is_empty() { Vec::new() } else { self.set_lines(&c, (w - 2.0 * CELL_PAD).max(1.0), align, !header) };
+            out.push(SetCell { lines, styles: c.styles });
+        }
+        SetRow { cells: out }
+    }
+
+    /// Draws lines `from..to` of a row at the cursor and advances it.
+    #[allow(clippy::too_many_arguments)]
+    fn draw_row(&mut self, row: &SetRow, widths: &[f32], leading: f32, size: f32, header: bool, zebra: bool, from: usize, to: usize) {
+        let to = to.min(row.lines());
+        let h = (to - from) as f32 * leading + 2.0 * CELL_PAD;
+        let table_w: f32 = widths.iter().sum();
+        let fill = if header { Some(TABLE_HEAD_BG) } else if zebra { Some(TABLE_ZEBRA) } else { None };
+        if let Some(fill) = fill {
+            self.page.items.push(Item::Rect { x: self.left, y: self.y, w: table_w, h, fill: Some(fill), stroke: None });
+        }
+        let mut x = self.left;
+        for (cell, w) in row.cells.iter().zip(widths) {
+            for (k, line) in cell.lines.iter().enumerate().take(to).skip(from) {
+                let top = self.y + CELL_PAD + (k - from) as f32 * leading;
+                self.draw_line(line, &cell.styles, x + CELL_PAD, top, leading, size);
+            }
+            x += w;
+        }
+        self.y += h;
+    }
+
+    fn draw_rule(&mut self, x: f32, w: f32, width: f32) {
+        let y = self.y;
+        self.page.items.push(Item::Line { x1: x, y1: y, x2: x + w, y2: y, stroke: Stroke { width, color: TABLE_RULE } });
+    }
+
+    fn draw_hairline(&mut self, x: f32, w: f32) {
+        let y = self.y;
+        self.page.items.push(Item::Line { x1: x, y1: y, x2: x + w, y2: y, stroke: Stroke { width: 0.25, color: TABLE_RULE } });
+    }
+}
