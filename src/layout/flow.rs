@@ -321,7 +321,7 @@ impl<'a> Flow<'a> {
     /// Draws a pending list marker for a block that does not start with a text line.
     fn flush_marker(&mut self) {
         if let Some(m) = self.marker.take() {
-            let baseline = self.y + BODY_SIZE;
+            let baseline = self.y + (BODY_LEADING + BODY_SIZE * 0.7) / 2.0;
             self.draw_marker(m, baseline, BODY_SIZE);
         }
     }
@@ -420,7 +420,8 @@ impl<'a> Flow<'a> {
         let list_depth = self.list_level();
         for (k, item) in list.items.iter().enumerate() {
             let right_of_marker = saved + indent - 5.0;
-            self.marker = Some(match item.task {
+            // Past the indentation cap, items continue without markers of their own.
+            self.marker = (indent > 0.0).then(|| match item.task {
                 Some(checked) => Marker::Task { checked, x: (saved + indent - 14.0).max(saved) },
                 None => Marker::Text {
                     text: match list.start {

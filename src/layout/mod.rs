@@ -65,18 +65,39 @@ fn hyphenation_lang(tag: &str) -> Option<hypher::Lang> {
     hypher::Lang::from_iso(pair)
 }
 
-/// A plain-text dump of laid-out pages, for tests: one line per text run
-/// (`page y x font size: text`), runs in painting order.
+/// A plain-text dump of laid-out pages, for tests and debugging: one line of text per
+/// baseline (`page y x: text`), top to bottom; words further apart than a thin space are
+/// joined with a space.
 pub fn dump(out: &LaidOut) -> String {
     let mut s = String::new();
     for (i, page) in out.pages.iter().enumerate() {
+        let mut glyphs: Vec<(f32, &PlacedGlyph, f32)> = Vec::new();
         for item in &page.items {
             if let Item::Text(run) = item {
-                let text: String = run.glyphs.iter().map(|g| g.text.as_str()).collect();
-                let x = run.glyphs.first().map_or(0.0, |g| g.x);
-                s.push_str(&format!("{} {:.1} {:.1} {} {:.1}: {}\n", i + 1, run.y, x, run.font.0, run.size, text));
+                glyphs.extend(run.glyphs.iter().map(|g| ((run.y * 10.0).round() / 10.0, g, run.size)));
             }
+        }
+        glyphs.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.x.total_cmp(&b.1.x)));
+        let mut k = 0;
+        while k < glyphs.len() {
+            let y = glyphs[k].0;
+            let x0 = glyphs[k].1.x;
+            let mut text = String::new();
+            let mut end = f32::NEG_INFINITY;
+            while k < glyphs.len() && glyphs[k].0 == y {
+                let (_, g, size) = glyphs[k];
+                if end > f32::NEG_INFINITY && g.x - end > size * 0.12 {
+                    text.push(' ');
+                }
+                text.push_str(&g.text);
+                end = g.x + g.advance;
+                k += 1;
+            }
+            s.push_str(&format!("{} {:.1} {:.1}: {}\n", i + 1, y, x0, text));
         }
     }
     s
 }
+
+#[cfg(test)]
+mod tests;

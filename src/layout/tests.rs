@@ -1,0 +1,156 @@
+//! Layout tests: properties of the laid-out pages that a reader would notice.
+
+use super::*;
+use crate::doc::{Align, Block, Document, Inline, List, ListItem, Meta, Table, TREE_VERSION};
+
+fn para(text: &str) -> Block {
+    Block::Paragraph { content: vec![Inline::text(text)] }
+}
+
+fn doc(blocks: Vec<Block>) -> Document {
+    Document {
+        version: TREE_VERSION,
+        meta: Meta { title: "Test brief".into(), lang: "en".into(), classification: Some("PUBLIC".into()), ..Meta::default() },
+        blocks,
+    }
+}
+
+const LOREM: &str = "Uzbekistan and Kazakhstan have made significant strides in enhancing their bilateral \
+relations, particularly in the realm of security cooperation. Both nations recognize the importance of \
+regional stability, which has prompted a series of joint initiatives aimed at combating common threats \
+and ensuring safety along their shared borders.";
+
+fn run_layout(d: &Document) -> LaidOut {
+    let fonts = crate::fonts::Fonts::builtin().unwrap();
+    layout(d, &fonts, &crate::resources::Resources::default(), &PageSetup::default())
+}
+
+/// Every glyph of every page lies inside the page's margins (with a little slack for
+/// furniture, which sits in the top and bottom margins but never near the edge).
+fn assert_inside_margins(out: &LaidOut) {
+    let s = PageSetup::default();
+    for (p, page) in out.pages.iter().enumerate() {
+        for item in &page.items {
+            if let Item::Text(run) = item {
+                for g in &run.glyphs {
+                    assert!(g.x >= s.margin_left - 0.5, "page {p}: glyph {:?} left of margin at {}", g.text, g.x);
+                    assert!(
+                        g.x + g.advance <= s.width - s.margin_right + 0.5,
+                        "page {p}: glyph {:?} crosses right margin at {}",
+                        g.text,
+                        g.x + g.advance
+                    );
+                }
+                assert!(run.y > 24.0 && run.y < s.height - 24.0, "page {p}: run at y {}", run.y);
+            }
+        }
+    }
+}
+
+#[test]
+fn long_text_flows_over_pages_within_margins() {
+    let blocks = (0..60).map(|_| para(LOREM)).collect();
+    let out = run_layout(&doc(blocks));
+    assert!(out.pages.len() >= 4, "{} pages", out.pages.len());
+    assert_inside_margins(&out);
+    // Page numbers on every page, running head from page 2.
+    let dump = dump(&out);
+    assert!(dump.contains(&format!("1 / {}", out.pages.len())));
+    assert!(dump.lines().any(|l| l.starts_with("2 ") && l.contains(": Test brief")));
+}
+
+#[test]
+fn heading_is_never_last_on_a_page() {
+    let mut blocks = Vec::new();
+    for i in 0..40 {
+        blocks.push(Block::Heading { level: 2, id: format!("h{i}"), content: vec![Inline::text(format!("Section {i}"))] });
+        blocks.push(para(&LOREM[..(40 + i * 7) % LOREM.len()]));
+    }
+    let out = run_layout(&doc(blocks));
+    let bottom = PageSetup::default().height - PageSetup::default().margin_bottom;
+    for e in &out.outline {
+        // The heading plus two body lines fit below its top on its page.
+        assert!(e.y + 13.5 * 1.3 + 2.0 * 15.0 <= bottom + 0.5, "heading {} at {} strands", e.title, e.y);
+    }
+    assert_eq!(out.outline.len(), 40);
+    assert_eq!(out.anchors.len(), 40);
+}
+
+fn table(rows: usize, cols: usize, cell: &str) -> Block {
+    Block::Table(Table {
+        caption: Some(vec![Inline::text("Trade by partner")]),
+        aligns: vec![Align::Default; cols],
+        head: (0..cols).map(|c| vec![Inline::text(format!("Head{c}"))]).collect(),
+        rows: (0..rows).map(|r| (0..cols).map(|c| vec![Inline::text(format!("{cell} {r}.{c}"))]).collect()).collect(),
+    })
+}
+
+#[test]
+fn long_table_repeats_header_and_continued_caption_on_every_page() {
+    let out = run_layout(&doc(vec![para(LOREM), table(150, 3, "cell")]));
+    assert!(out.pages.len() >= 3);
+    assert_inside_margins(&out);
+    let dump = dump(&out);
+    for p in 2..=out.pages.len() {
+        let page: Vec<&str> = dump.lines().filter(|l| l.starts_with(&format!("{p} "))).collect();
+        assert!(page.iter().any(|l| l.contains("Head0")), "page {p} lacks the header");
+        assert!(page.iter().any(|l| l.contains("Table 1 (continued)")), "page {p} lacks the caption");
+    }
+    // Every body row appears exactly once.
+    for r in 0..150 {
+        let needle = format!("cell {r}.1 ");
+        assert_eq!(dump.lines().filter(|l| l.contains(&needle)).count(), 1, "row {r}");
+    }
+}
+
+#[test]
+fn header_row_never_stands_alone_at_a_page_foot() {
+    // Fill the first page almost to the bottom, then start a table.
+    for n in 28..40 {
+        let mut blocks: Vec<Block> = (0..n).map(|_| para("A short line of text.")).collect();
+        blocks.push(table(5, 2, "x"));
+        let out = run_layout(&doc(blocks));
+        let dump = dump(&out);
+        for p in 1..=out.pages.len() {
+            let page: Vec<&str> = dump.lines().filter(|l| l.starts_with(&format!("{p} "))).collect();
+            if page.iter().any(|l| l.contains("Head0")) {
+                assert!(page.iter().any(|l| l.contains(": x ")), "n={n}: header alone on page {p}");
+            }
+        }
+    }
+}
+
+#[test]
+fn wide_table_with_long_words_stays_inside_the_margins() {
+    let word = "Internationalisation-and-Interoperability-Frameworks";
+    let out = run_layout(&doc(vec![table(6, 9, word)]));
+    assert_inside_margins(&out);
+}
+
+#[test]
+fn deeply_nested_lists_keep_a_usable_measure() {
+    let mut block = para(LOREM);
+    for _ in 0..60 {
+        block = Block::List(List { start: None, tight: true, items: vec![ListItem { task: None, blocks: vec![block] }] });
+    }
+    let out = run_layout(&doc(vec![block]));
+    assert_inside_margins(&out);
+    let d = dump(&out);
+    assert!(d.contains("Uzbekistan"), "{d}");
+}
+
+#[test]
+fn footnotes_become_numbered_endnotes_with_anchors() {
+    let content = vec![
+        Inline::text("Trade rose"),
+        Inline::Note { blocks: vec![para("Desk estimate.")] },
+        Inline::text(" sharply."),
+    ];
+    let out = run_layout(&doc(vec![Block::Paragraph { content }]));
+    let dump = dump(&out);
+    assert!(dump.contains(": Notes"));
+    assert!(dump.contains("1. Desk estimate."), "{dump}");
+    assert!(out.anchors.iter().any(|a| a.id == "fn-1"));
+    let links = out.pages.iter().flat_map(|p| &p.items).filter(|i| matches!(i, Item::Link { target: LinkTarget::Internal(t), .. } if t == "fn-1"));
+    assert_eq!(links.count(), 1);
+}
