@@ -1,0 +1,119 @@
+//! The outline (bookmarks): a flat list with levels → nested PDF outline items.
+//!
+//! Levels may skip (a level-3 heading right under a level-1 one): an entry nests under the
+//! nearest earlier entry of a *shallower* level, whatever its number, so nothing is lost
+//! and nothing is invented. Every item is open (its `/Count` is positive and counts all its
+//! descendants), which suits briefs: their outlines are short.
+
+use lopdf::{Dictionary, Document, Object, ObjectId};
+
+use super::finish::{destination, text_string};
+use crate::layout::OutlineEntry;
+
+/// The parent of each entry (`None`: top level), for levels in document order.
+pub(super) fn parents(levels: &[u8]) -> Vec<Option<usize>> {
+    let mut stack: Vec<(usize, u8)> = Vec::new();
+    let mut out = Vec::with_capacity(levels.len());
+    for (i, &level) in levels.iter().enumerate() {
+        while stack.last().is_some_and(|&(_, l)| l >= level) {
+            stack.pop();
+        }
+        out.push(stack.last().map(|&(p, _)| p));
+        stack.push((i, level));
+    }
+    out
+}
+
+/// Writes the outline of `entries` into `lo` and returns the id of its root, or `None`
+/// when there are no entries. `pages` holds each page's object id and height.
+pub(super) fn write(lo: &mut Document, entries: &[OutlineEntry], pages: &[(ObjectId, f32)]) -> Option<ObjectId> {
+    if entries.is_empty() {
+        return None;
+    }
+    let root = lo.new_object_id();
+    let ids: Vec<ObjectId> = entries.iter().map(|_| lo.new_object_id()).collect();
+    let parents = parents(&entries.iter().map(|e| e.level).collect::<Vec<_>>());
+    let mut children: Vec<Vec<usize>> = vec![Vec::new(); entries.len()];
+    let mut top: Vec<usize> = Vec::new();
+    for (i, parent) in parents.iter().enumerate() {
+        match parent.and_then(|p| children.get_mut(p)) {
+            Some(list) => list.push(i),
+            None => top.push(i),
+        }
+    }
+    // Descendants of each entry; children always come after their parent.
+    let mut descendants = vec![0i64; entries.len()];
+    for i in (0..entries.len()).rev() {
+        if let Some(p) = parents.get(i).copied().flatten() {
+            let add = 1 + descendants.get(i).copied().unwrap_or(0);
+            if let Some(d) = descendants.get_mut(p) {
+                *d += add;
+            }
+        }
+    }
+
+    let link_siblings = |dict: &mut Dictionary, siblings: &[usize], pos: usize| {
+        if let Some(prev) = pos.checked_sub(1).and_then(|k| siblings.get(k)).and_then(|&s| ids.get(s)) {
+            dict.set("Prev", *prev);
+        }
+        if let Some(next) = siblings.get(pos + 1).and_then(|&s| ids.get(s)) {
+            dict.set("Next", *next);
+        }
+    };
+    for (i, entry) in entries.iter().enumerate() {
+        let (Some(&id), Some(kids)) = (ids.get(i), children.get(i)) else { continue };
+        let parent = parents.get(i).copied().flatten();
+        let siblings = match parent.and_then(|p| children.get(p)) {
+            Some(list) => list.as_slice(),
+            None => top.as_slice(),
+        };
+        let mut dict = Dictionary::new();
+        dict.set("Title", text_string(&entry.title));
+        dict.set("Parent", parent.and_then(|p| ids.get(p).copied()).unwrap_or(root));
+        if let Some(pos) = siblings.iter().position(|&s| s == i) {
+            link_siblings(&mut dict, siblings, pos);
+        }
+        if let (Some(first), Some(last)) = (kids.first(), kids.last()) {
+            if let (Some(&f), Some(&l)) = (ids.get(*first), ids.get(*last)) {
+                dict.set("First", f);
+                dict.set("Last", l);
+                dict.set("Count", descendants.get(i).copied().unwrap_or(0));
+            }
+        }
+        if let Some(dest) = destination(pages, entry.page, entry.y) {
+            dict.set("Dest", dest);
+        }
+        lo.objects.insert(id, Object::Dictionary(dict));
+    }
+
+    let mut outlines = Dictionary::new();
+    outlines.set("Type", Object::Name(b"Outlines".to_vec()));
+    if let (Some(&f), Some(&l)) = (top.first().and_then(|&t| ids.get(t)), top.last().and_then(|&t| ids.get(t))) {
+        outlines.set("First", f);
+        outlines.set("Last", l);
+    }
+    outlines.set("Count", entries.len() as i64);
+    lo.objects.insert(root, Object::Dictionary(outlines));
+    Some(root)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parents;
+
+    #[test]
+    fn skipped_levels_nest_under_the_nearest_shallower_entry() {
+        // 1, 3 (skips 2), 2, 3, 1, 2
+        assert_eq!(
+            parents(&[1, 3, 2, 3, 1, 2]),
+            vec![None, Some(0), Some(0), Some(2), None, Some(4)]
+        );
+    }
+
+    #[test]
+    fn a_document_starting_deep_keeps_its_first_entries_at_top_level() {
+        assert_eq!(parents(&[3, 2, 1, 2]), vec![None, None, None, Some(2)]);
+        assert_eq!(parents(&[2, 2, 0]), vec![None, None, None]);
+        assert!(parents(&[]).is_empty());
+    }
+}
