@@ -1,0 +1,156 @@
+//! Escaping for XHTML and OPF: every string that reaches the package goes through here.
+//!
+//! XML 1.0 forbids most C0 control characters outright, and HTML discourages C1 controls
+//! and noncharacters; a single one of them makes a chapter unreadable, so they are
+//! dropped rather than escaped.
+
+/// Is `c` a character that may appear in XHTML content? (XML 1.0 `Char`, minus the C1
+/// controls and noncharacters that HTML flags as parse errors.)
+pub(crate) fn is_allowed(c: char) -> bool {
+    let n = c as u32;
+    match n {
+        0x09 | 0x0A | 0x0D => true,
+        0x00..=0x1F | 0x7F..=0x9F => false,
+        0xFDD0..=0xFDEF => false,
+        _ => n & 0xFFFE != 0xFFFE,
+    }
+}
+
+/// Removes characters that may not appear in XHTML (see [`is_allowed`]).
+pub(crate) fn clean(s: &str) -> String {
+    s.chars().filter(|&c| is_allowed(c)).collect()
+}
+
+/// Cleans `s` and collapses runs of whitespace to one space, trimming both ends.
+pub(crate) fn clean_line(s: &str) -> String {
+    clean(s).split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Appends `s` as XML character data (`&`, `<`, `>` escaped; illegal characters dropped).
+pub(crate) fn push_text(out: &mut String, s: &str) {
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            c if is_allowed(c) => out.push(c),
+            _ => {}
+        }
+    }
+}
+
+/// Appends `s` as the value of a double-quoted attribute.
+pub(crate) fn push_attr(out: &mut String, s: &str) {
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            // Raw tabs and newlines in attributes are normalized to spaces by XML parsers.
+            '\t' | '\n' | '\r' => out.push(' '),
+            c if is_allowed(c) => out.push(c),
+            _ => {}
+        }
+    }
+}
+
+/// `s` as escaped character data.
+pub(crate) fn text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    push_text(&mut out, s);
+    out
+}
+
+/// `s` as an escaped attribute value (without the quotes).
+pub(crate) fn attr(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    push_attr(&mut out, s);
+    out
+}
+
+/// Percent-encodes what may not appear raw in a URL (spaces, quotes, angle brackets, a
+/// `%` that does not start an escape, ...). Non-ASCII letters stay as they are (IRIs).
+pub(crate) fn url(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = String::with_capacity(s.len());
+    for (i, c) in s.char_indices() {
+        let keep = match c {
+            '%' => {
+                let hex = |k: usize| bytes.get(i + k).is_some_and(|b| b.is_ascii_hexdigit());
+                hex(1) && hex(2)
+            }
+            ' ' | '"' | '<' | '>' | '\\' | '^' | '`' | '{' | '|' | '}' => false,
+            c if c.is_ascii_control() || c.is_whitespace() => false,
+            c => is_allowed(c),
+        };
+        if keep {
+            out.push(c);
+        } else if is_allowed(c) {
+            let mut buf = [0u8; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        }
+    }
+    out
+}
+
+/// A fragment identifier made safe for use in an `id` attribute: illegal characters
+/// dropped, whitespace replaced by `-`, never empty.
+pub(crate) fn id(s: &str) -> String {
+    let id: String =
+        clean(s).chars().map(|c| if c.is_whitespace() { '-' } else { c }).collect();
+    if id.is_empty() {
+        "section".to_string()
+    } else {
+        id
+    }
+}
+
+/// A BCP 47 language tag, or `en` when `tag` is not one.
+pub(crate) fn lang(tag: &str) -> String {
+    let tag = tag.trim();
+    let well_formed = !tag.is_empty()
+        && tag.len() <= 64
+        && tag.split('-').all(|part| {
+            !part.is_empty() && part.len() <= 8 && part.chars().all(|c| c.is_ascii_alphanumeric())
+        })
+        && tag.split('-').next().is_some_and(|p| p.chars().all(|c| c.is_ascii_alphabetic()));
+    if well_formed {
+        tag.to_string()
+    } else {
+        "en".to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_escapes_markup_and_drops_controls() {
+        assert_eq!(text("a<b>&\"'\u{0}\u{1b}\u{7f}\u{85}\u{FFFE}z\t\n"), "a&lt;b&gt;&amp;\"'z\t\n");
+    }
+
+    #[test]
+    fn attr_escapes_quotes() {
+        assert_eq!(attr("say \"hi\" & 'bye'\n"), "say &quot;hi&quot; &amp; &#39;bye&#39; ");
+    }
+
+    #[test]
+    fn url_encodes_unsafe_characters_only() {
+        assert_eq!(url("https://x.org/a b?q=\"1\"&r=%41%zz#é"), "https://x.org/a%20b?q=%221%22&r=%41%25zz#é");
+    }
+
+    #[test]
+    fn ids_and_langs_are_made_valid() {
+        assert_eq!(id(""), "section");
+        assert_eq!(id("a b\u{1}c"), "a-bc");
+        assert_eq!(lang("de-CH"), "de-CH");
+        assert_eq!(lang("not a tag"), "en");
+        assert_eq!(lang(""), "en");
+        assert_eq!(lang("x--y"), "en");
+    }
+}

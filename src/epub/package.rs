@@ -1,0 +1,198 @@
+//! The EPUB 3 package: rendered pages, images, stylesheet and metadata → epub-builder.
+//!
+//! This is the only file that knows epub-builder (pinned at 0.8.2; see ARCHITECTURE.md for
+//! its pitfalls). Reproducibility comes from a fixed identifier (`set_uuid`), a fixed
+//! modification date (`set_modified_date`) and the `libzip` backend, which stamps every
+//! zip entry with the same date.
+
+use chrono::DateTime;
+use epub_builder::{
+    EpubBuilder, EpubContent, EpubVersion, MetadataOpfV3, ReferenceType, TocElement, ZipLibrary,
+};
+use uuid::Uuid;
+
+use crate::doc::Meta;
+
+use super::escape;
+use super::outline::TocNode;
+use super::pages::book_title;
+use super::Book;
+
+/// The stylesheet of every page.
+const CSS: &str = include_str!("style.css");
+
+/// Builds the package bytes.
+pub(crate) fn build(meta: &Meta, book: &Book, modified: i64) -> Result<Vec<u8>, String> {
+    let err = |e: epub_builder::Error| format!("EPUB packaging failed: {e}");
+    let zip = ZipLibrary::new().map_err(err)?;
+    let mut b = EpubBuilder::new(zip).map_err(err)?;
+    b.epub_version(EpubVersion::V33);
+    b.set_generator("brief");
+    b.set_toc_name(book.contents_title.as_str());
+    b.set_lang(book.lang.as_str());
+    b.set_title(book_title(meta));
+    b.set_authors(meta.authors.iter().map(|a| escape::clean_line(a)).filter(|a| !a.is_empty()).collect());
+    if let Some(summary) = meta.summary.as_deref().map(escape::clean_line).filter(|s| !s.is_empty()) {
+        b.add_description(summary);
+    }
+    for keyword in meta.keywords.iter().map(|k| escape::clean_line(k)).filter(|k| !k.is_empty()) {
+        b.add_subject(keyword);
+    }
+    if let Some(rights) = meta.rights.as_deref().map(escape::clean_line).filter(|r| !r.is_empty()) {
+        b.set_license(rights);
+    }
+    b.set_uuid(identifier(meta));
+    b.set_modified_date(DateTime::from_timestamp(modified, 0).unwrap_or_default());
+    b.add_metadata_opf(Box::new(spliced(&extra_metadata(meta, book))));
+    b.stylesheet(CSS.as_bytes()).map_err(err)?;
+
+    for (path, data) in &book.images {
+        b.add_resource(path, data.bytes.as_slice(), data.format.media_type()).map_err(err)?;
+    }
+    for file in &book.files {
+        let mut content = EpubContent::new(file.name.as_str(), file.xhtml.as_bytes());
+        if let Some(title) = &file.toc_title {
+            content = content.title(title.as_str());
+        }
+        for child in &file.toc_children {
+            content = content.child(toc_element(child, 2));
+        }
+        if let Some(reftype) = file.landmark {
+            content = content.reftype(reftype);
+        }
+        b.add_content(content).map_err(err)?;
+    }
+    let mut out = Vec::new();
+    b.generate(&mut out).map_err(err)?;
+    Ok(out)
+}
+
+/// The book's identifier: a UUID v5 of `meta.id`, else of title + newline + date, so that
+/// rebuilding the same brief keeps its identity.
+pub(crate) fn identifier(meta: &Meta) -> Uuid {
+    let seed = match meta.id.as_deref().filter(|id| !id.trim().is_empty()) {
+        Some(id) => id.to_string(),
+        None => format!("{}\n{}", meta.title, meta.date.as_deref().unwrap_or("")),
+    };
+    let namespace = Uuid::new_v5(&Uuid::NAMESPACE_URL, b"https://github.com/brief/epub-identifier");
+    Uuid::new_v5(&namespace, seed.as_bytes())
+}
+
+fn toc_element(node: &TocNode, level: i32) -> TocElement {
+    node.children
+        .iter()
+        .fold(TocElement::new(node.href.as_str(), node.title.as_str()).level(level), |el, child| {
+            el.child(toc_element(child, level + 1))
+        })
+}
+
+/// Package metadata epub-builder has no API for, as complete XML elements: the
+/// subtitle, publisher, a date as written, and EPUB Accessibility 1.1 metadata.
+/// The first and the last element are plain `<meta property="...">` elements (see
+/// [`spliced`]).
+fn extra_metadata(meta: &Meta, book: &Book) -> String {
+    let mut els: Vec<String> = Vec::new();
+    let mut property = |name: &str, value: &str| {
+        els.push(format!("<meta property=\"{name}\">{}</meta>", escape::text(value)));
+    };
+    property("schema:accessMode", "textual");
+    if !book.images.is_empty() {
+        property("schema:accessMode", "visual");
+    }
+    property("schema:accessModeSufficient", if book.missing_alt { "textual,visual" } else { "textual" });
+    let mut features = vec!["structuralNavigation", "tableOfContents", "readingOrder", "displayTransformability"];
+    if !book.images.is_empty() && !book.missing_alt {
+        features.push("alternativeText");
+    }
+    for feature in features {
+        property("schema:accessibilityFeature", feature);
+    }
+    property("schema:accessibilitySummary", &accessibility_summary(book));
+    let subtitle = meta.subtitle.as_deref().map(escape::clean_line).filter(|s| !s.is_empty());
+    if let Some(subtitle) = subtitle {
+        els.push(format!("<dc:title id=\"subtitle\">{}</dc:title>", escape::text(&subtitle)));
+        els.push("<meta refines=\"#subtitle\" property=\"title-type\">subtitle</meta>".to_string());
+    }
+    if let Some(publisher) = meta.publisher.as_deref().map(escape::clean_line).filter(|p| !p.is_empty()) {
+        els.push(format!("<dc:publisher>{}</dc:publisher>", escape::text(&publisher)));
+    }
+    if let Some(date) = meta.date.as_deref().map(str::trim).filter(|d| is_w3c_date(d)) {
+        els.push(format!("<dc:date>{date}</dc:date>"));
+    }
+    els.push("<meta property=\"schema:accessibilityHazard\">none</meta>".to_string());
+    els.join("\n")
+}
+
+fn accessibility_summary(book: &Book) -> String {
+    let mut s = String::from(
+        "Reflowable text with structured headings, a table of contents, a logical reading order \
+         and footnotes linked both ways; data tables have column headers.",
+    );
+    if !book.images.is_empty() {
+        s.push_str(if book.missing_alt {
+            " Some images have no text alternative."
+        } else {
+            " Every image has a text alternative, shown as its caption in figures."
+        });
+    }
+    s
+}
+
+/// Turns complete metadata elements into one `MetadataOpfV3`.
+///
+/// epub-builder 0.8.2 only adds `<meta>` elements, and it writes a `MetadataOpfV3` as
+/// `<meta property="P">CONTENT</meta>` without escaping CONTENT. So a string `raw` of
+/// well-formed elements that starts with `<meta property="P">` and ends with `</meta>`
+/// is reproduced exactly by P and the text in between. Everything in `raw` was escaped
+/// by us; if `raw` does not have that shape, the extra metadata is dropped to a single
+/// safe element rather than written malformed.
+fn spliced(raw: &str) -> MetadataOpfV3 {
+    const OPEN: &str = "<meta property=\"";
+    let parts = raw.strip_prefix(OPEN).and_then(|rest| rest.strip_suffix("</meta>")).and_then(|rest| {
+        let (property, content) = rest.split_once("\">")?;
+        let plain = property.chars().all(|c| c.is_ascii_alphanumeric() || c == ':' || c == '-');
+        plain.then(|| (property.to_string(), content.to_string()))
+    });
+    let (property, content) =
+        parts.unwrap_or_else(|| ("schema:accessibilityHazard".to_string(), "none".to_string()));
+    MetadataOpfV3::new(property, content)
+}
+
+/// W3CDTF date forms accepted by `dc:date`: `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
+fn is_w3c_date(s: &str) -> bool {
+    let parts: Vec<&str> = s.split('-').collect();
+    let digits = |p: &str, n: usize| p.len() == n && p.bytes().all(|b| b.is_ascii_digit());
+    let in_range = |p: &str, max: u32| p.parse::<u32>().is_ok_and(|v| (1..=max).contains(&v));
+    match parts.as_slice() {
+        [y] => digits(y, 4),
+        [y, m] => digits(y, 4) && digits(m, 2) && in_range(m, 12),
+        [y, m, d] => digits(y, 4) && digits(m, 2) && digits(d, 2) && in_range(m, 12) && in_range(d, 31),
+        _ => false,
+    }
+}
+
+/// The landmark of a page.
+pub(crate) type Landmark = ReferenceType;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn w3c_dates() {
+        assert!(is_w3c_date("2024-06-03"));
+        assert!(is_w3c_date("2024"));
+        assert!(!is_w3c_date("2024-13-01"));
+        assert!(!is_w3c_date("June 2024"));
+    }
+
+    #[test]
+    fn identifier_is_stable_and_seeded() {
+        let mut meta = Meta { title: "T".into(), date: Some("2024-01-01".into()), ..Meta::default() };
+        let a = identifier(&meta);
+        assert_eq!(a, identifier(&meta));
+        assert_eq!(a.get_version_num(), 5);
+        meta.id = Some("brief-42".into());
+        assert_ne!(a, identifier(&meta));
+    }
+}
