@@ -282,6 +282,37 @@ fn writes_a_valid_deterministic_pdf() {
 
     std::fs::write("/tmp/t.pdf", &bytes).expect("write /tmp/t.pdf");
     validate(Path::new("/tmp/t.pdf"));
+
+    // Glyphs land where layout put them: the words of the justified line (2.5 pt more per
+    // space, all carried by TJ offsets) start at their glyphs' x.
+    if have("pdftotext") {
+        let (ok, out) = run_tool("pdftotext", &["-bbox", "-f", "1", "-l", "1", "/tmp/t.pdf", "-"]);
+        assert!(ok, "pdftotext -bbox: {out}");
+        let Some(Item::Text(justified)) = doc.pages[0].items.get(7) else { panic!("sample changed") };
+        for word in ["Justified", "rather", "wide", "spaces"] {
+            let want = word_x(justified, word);
+            let got = out
+                .lines()
+                .filter(|l| l.trim_end().ends_with(&format!(">{word}</word>")))
+                .find_map(|l| l.split("xMin=\"").nth(1)?.split('"').next()?.parse::<f32>().ok())
+                .unwrap_or_else(|| panic!("{word} not in bbox output"));
+            assert!((got - want).abs() < 0.05, "{word}: at {got}, layout says {want}");
+        }
+    }
+}
+
+/// The x of the glyph starting `word` in a run.
+fn word_x(run: &TextRun, word: &str) -> f32 {
+    let text: String = run.glyphs.iter().map(|g| g.text.as_str()).collect();
+    let target = text.find(word).expect("word in run");
+    let mut offset = 0;
+    for g in &run.glyphs {
+        if offset == target && !g.text.is_empty() {
+            return g.x;
+        }
+        offset += g.text.len();
+    }
+    panic!("no glyph starts {word}");
 }
 
 /// Whether `tool` runs; a missing one fails the test when validators are required.
