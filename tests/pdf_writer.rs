@@ -32,19 +32,43 @@ fn run(fonts: &Fonts, font: FontId, size: f32, text: &str, x: f32, y: f32, extra
     for (i, (info, pos)) in infos.iter().zip(positions).enumerate() {
         let start = info.cluster as usize;
         let first = i == 0 || infos[i - 1].cluster != info.cluster;
-        let end = infos[i..].iter().map(|g| g.cluster as usize).find(|&c| c != start).unwrap_or(text.len());
-        let cluster = if first { text[start..end].to_string() } else { String::new() };
+        let end = infos[i..]
+            .iter()
+            .map(|g| g.cluster as usize)
+            .find(|&c| c != start)
+            .unwrap_or(text.len());
+        let cluster = if first {
+            text[start..end].to_string()
+        } else {
+            String::new()
+        };
         let advance = pos.x_advance as f32 * size / face.units_per_em;
         let is_space = cluster == " ";
-        glyphs.push(PlacedGlyph { id: info.glyph_id as u16, x: pen, advance, text: cluster });
+        glyphs.push(PlacedGlyph {
+            id: info.glyph_id as u16,
+            x: pen,
+            advance,
+            text: cluster,
+        });
         pen += advance + if is_space { extra } else { 0.0 };
     }
-    TextRun { font, size, color: Color::BLACK, y, glyphs }
+    TextRun {
+        font,
+        size,
+        color: Color::BLACK,
+        y,
+        glyphs,
+    }
 }
 
 fn image(file: &str, format: ImageFormat) -> Option<ImageData> {
     let bytes = std::fs::read(Path::new(IMAGES).join(file)).ok()?;
-    Some(ImageData { format, bytes, width: 0, height: 0 })
+    Some(ImageData {
+        format,
+        bytes,
+        width: 0,
+        height: 0,
+    })
 }
 
 /// The lines each page must show (pdftotext must give them back exactly).
@@ -61,14 +85,25 @@ fn expected_lines() -> Vec<Vec<&'static str>> {
             "See the railway section, or visit example.org",
         ],
         vec!["Section Two", "The railway crosses the steppe.", "Subsection"],
-        vec!["Third page", "Ærøskøbing naïve café — “quoted” ﬁ"],
+        vec![
+            "Third page",
+            "Ærøskøbing naïve café — “quoted” ﬁ",
+            "Decomposed cafe\u{301} too",
+        ],
     ]
 }
 
 fn sample(fonts: &Fonts) -> (LaidOut, Resources) {
     let lines = expected_lines();
     let mut page1 = vec![
-        Item::Rect { x: 60.0, y: 60.0, w: W - 120.0, h: 40.0, fill: Some(Color::rgb8(0xdd, 0xe8, 0xf4)), stroke: None },
+        Item::Rect {
+            x: 60.0,
+            y: 60.0,
+            w: W - 120.0,
+            h: 40.0,
+            fill: Some(Color::rgb8(0xdd, 0xe8, 0xf4)),
+            stroke: None,
+        },
         Item::Text(run(fonts, FontId::SANS_BOLD, 20.0, lines[0][0], 72.0, 88.0, 0.0)),
         Item::Text(run(fonts, FontId::SERIF, 11.0, lines[0][1], 72.0, 130.0, 0.0)),
         Item::Text(run(fonts, FontId::SERIF, 11.0, lines[0][2], 72.0, 146.0, 0.0)),
@@ -76,46 +111,140 @@ fn sample(fonts: &Fonts) -> (LaidOut, Resources) {
         Item::Text(run(fonts, FontId::SERIF_BOLD, 11.0, lines[0][4], 72.0, 178.0, 0.0)),
         Item::Text(run(fonts, FontId::MONO, 10.0, lines[0][5], 72.0, 194.0, 0.0)),
         Item::Text(run(fonts, FontId::SERIF, 11.0, lines[0][6], 72.0, 210.0, 2.5)),
-        Item::Line { x1: 72.0, y1: 220.0, x2: W - 72.0, y2: 220.0, stroke: Stroke { width: 1.0, color: Color::rgb8(0x80, 0, 0) } },
+        Item::Line {
+            x1: 72.0,
+            y1: 220.0,
+            x2: W - 72.0,
+            y2: 220.0,
+            stroke: Stroke {
+                width: 1.0,
+                color: Color::rgb8(0x80, 0, 0),
+            },
+        },
         Item::Text(run(fonts, FontId::SERIF, 11.0, lines[0][7], 72.0, 240.0, 0.0)),
-        Item::Link { x: 72.0, y: 230.0, w: 150.0, h: 14.0, target: LinkTarget::Internal("section-two".into()) },
-        Item::Link { x: 300.0, y: 230.0, w: 100.0, h: 14.0, target: LinkTarget::Uri("https://example.org/".into()) },
+        Item::Link {
+            x: 72.0,
+            y: 230.0,
+            w: 150.0,
+            h: 14.0,
+            target: LinkTarget::Internal("section-two".into()),
+        },
+        Item::Link {
+            x: 300.0,
+            y: 230.0,
+            w: 100.0,
+            h: 14.0,
+            target: LinkTarget::Uri("https://example.org/".into()),
+        },
         Item::Rect {
             x: 72.0,
             y: 300.0,
             w: 200.0,
             h: 120.0,
             fill: None,
-            stroke: Some(Stroke { width: 2.0, color: Color::rgb8(0, 0x60, 0) }),
+            stroke: Some(Stroke {
+                width: 2.0,
+                color: Color::rgb8(0, 0x60, 0),
+            }),
         },
     ];
-    page1.push(Item::Image { src: "pin.png".into(), x: 96.0, y: 324.0, w: 72.0, h: 72.0 });
+    page1.push(Item::Image {
+        src: "pin.png".into(),
+        x: 96.0,
+        y: 324.0,
+        w: 72.0,
+        h: 72.0,
+    });
     let page2 = vec![
         Item::Text(run(fonts, FontId::SANS_BOLD, 16.0, lines[1][0], 72.0, 100.0, 0.0)),
         Item::Text(run(fonts, FontId::SERIF, 11.0, lines[1][1], 72.0, 130.0, 0.0)),
-        Item::Image { src: "steppe-railway.jpg".into(), x: 72.0, y: 150.0, w: 300.0, h: 200.0 },
+        Item::Image {
+            src: "steppe-railway.jpg".into(),
+            x: 72.0,
+            y: 150.0,
+            w: 300.0,
+            h: 200.0,
+        },
         Item::Text(run(fonts, FontId::SANS, 12.0, lines[1][2], 72.0, 380.0, 0.0)),
         // An image the resources lack draws nothing and breaks nothing.
-        Item::Image { src: "missing.png".into(), x: 72.0, y: 400.0, w: 50.0, h: 50.0 },
+        Item::Image {
+            src: "missing.png".into(),
+            x: 72.0,
+            y: 400.0,
+            w: 50.0,
+            h: 50.0,
+        },
     ];
     let page3 = vec![
-        Item::Text(run(fonts, FontId::SERIF_BOLD_ITALIC, 14.0, lines[2][0], 72.0, 100.0, 0.0)),
+        Item::Text(run(
+            fonts,
+            FontId::SERIF_BOLD_ITALIC,
+            14.0,
+            lines[2][0],
+            72.0,
+            100.0,
+            0.0,
+        )),
         Item::Text(run(fonts, FontId::SERIF, 11.0, lines[2][1], 72.0, 130.0, 0.0)),
-        Item::Image { src: "corridor-traffic.png".into(), x: 72.0, y: 160.0, w: 320.0, h: 180.0 },
+        Item::Image {
+            src: "corridor-traffic.png".into(),
+            x: 72.0,
+            y: 160.0,
+            w: 320.0,
+            h: 180.0,
+        },
+        Item::Text(run(fonts, FontId::SERIF, 11.0, lines[2][2], 72.0, 370.0, 0.0)),
     ];
-    let page = |items| Page { width: W, height: H, items };
+    let page = |items| Page {
+        width: W,
+        height: H,
+        items,
+    };
     let doc = LaidOut {
         pages: vec![page(page1), page(page2), page(page3)],
         outline: vec![
-            OutlineEntry { level: 1, title: "Steppe Corridor Brief".into(), page: 0, y: 60.0 },
-            OutlineEntry { level: 3, title: "Deep detail".into(), page: 0, y: 200.0 },
-            OutlineEntry { level: 2, title: "Section Two".into(), page: 1, y: 84.0 },
-            OutlineEntry { level: 3, title: "Қазақ subsection".into(), page: 1, y: 366.0 },
-            OutlineEntry { level: 1, title: "Third".into(), page: 2, y: 84.0 },
+            OutlineEntry {
+                level: 1,
+                title: "Steppe Corridor Brief".into(),
+                page: 0,
+                y: 60.0,
+            },
+            OutlineEntry {
+                level: 3,
+                title: "Deep detail".into(),
+                page: 0,
+                y: 200.0,
+            },
+            OutlineEntry {
+                level: 2,
+                title: "Section Two".into(),
+                page: 1,
+                y: 84.0,
+            },
+            OutlineEntry {
+                level: 3,
+                title: "Қазақ subsection".into(),
+                page: 1,
+                y: 366.0,
+            },
+            OutlineEntry {
+                level: 1,
+                title: "Third".into(),
+                page: 2,
+                y: 84.0,
+            },
         ],
         anchors: vec![
-            Anchor { id: "steppe-corridor-brief".into(), page: 0, y: 60.0 },
-            Anchor { id: "section-two".into(), page: 1, y: 84.0 },
+            Anchor {
+                id: "steppe-corridor-brief".into(),
+                page: 0,
+                y: 60.0,
+            },
+            Anchor {
+                id: "section-two".into(),
+                page: 1,
+                y: 84.0,
+            },
         ],
     };
     let mut res = Resources::default();
@@ -194,17 +323,51 @@ fn writes_a_valid_deterministic_pdf() {
     eprintln!("3 pages written in {:?}, {} bytes", started.elapsed(), bytes.len());
 
     // Same bytes on a second write in this process and on another thread.
-    assert!(bytes == write(&doc, &fonts, &res, &opts).expect("second write"), "second write differs");
-    let other = std::thread::scope(|s| s.spawn(|| write(&doc, &fonts, &res, &opts).expect("thread write")).join());
+    assert!(
+        bytes == write(&doc, &fonts, &res, &opts).expect("second write"),
+        "second write differs"
+    );
+    let other = std::thread::scope(|s| {
+        s.spawn(|| write(&doc, &fonts, &res, &opts).expect("thread write"))
+            .join()
+    });
     assert!(other.ok() == Some(bytes.clone()), "write on another thread differs");
+    // And while other documents are being written at the same time.
+    let empty = write(&LaidOut::default(), &fonts, &res, &opts).expect("empty write");
+    std::thread::scope(|s| {
+        let handles: Vec<_> = (0..4)
+            .map(|i| {
+                let d = if i % 2 == 0 { doc.clone() } else { LaidOut::default() };
+                let (fonts, res, opts) = (&fonts, &res, &opts);
+                s.spawn(move || (i, write(&d, fonts, res, opts).expect("concurrent write")))
+            })
+            .collect();
+        for h in handles {
+            let (i, out) = h.join().expect("thread");
+            assert!(
+                out == if i % 2 == 0 { bytes.clone() } else { empty.clone() },
+                "concurrent write {i} differs"
+            );
+        }
+    });
 
-    assert!(bytes.starts_with(b"%PDF-1.7"), "header: {:?}", String::from_utf8_lossy(&bytes[..8]));
+    assert!(
+        bytes.starts_with(b"%PDF-1.7"),
+        "header: {:?}",
+        String::from_utf8_lossy(&bytes[..8])
+    );
     let lo = Document::load_mem(&bytes).expect("lopdf reads it");
     let pages = lo.get_pages();
     assert_eq!(pages.len(), 3);
     for (_, &id) in &pages {
         let page = lo.get_dictionary(id).expect("page");
-        let mb: Vec<f32> = page.get(b"MediaBox").and_then(Object::as_array).expect("MediaBox").iter().map(|o| o.as_float().expect("number")).collect();
+        let mb: Vec<f32> = page
+            .get(b"MediaBox")
+            .and_then(Object::as_array)
+            .expect("MediaBox")
+            .iter()
+            .map(|o| o.as_float().expect("number"))
+            .collect();
         assert!((mb[2] - W).abs() < 0.01 && (mb[3] - H).abs() < 0.01, "not A4: {mb:?}");
     }
 
@@ -212,16 +375,28 @@ fn writes_a_valid_deterministic_pdf() {
     let info = dict(&lo, lo.trailer.get(b"Info").expect("Info"));
     assert_eq!(text(&lo, info, b"Title"), "Steppe Corridor Brief");
     assert_eq!(text(&lo, info, b"Author"), "Aigerim Nurlanovna, John Smith");
-    assert_eq!(text(&lo, info, b"Producer"), format!("brief {}", env!("CARGO_PKG_VERSION")));
+    assert_eq!(
+        text(&lo, info, b"Producer"),
+        format!("brief {}", env!("CARGO_PKG_VERSION"))
+    );
     assert_eq!(text(&lo, info, b"CreationDate"), "D:20231114221320Z");
     assert!(info.get(b"GTS_PDFXVersion").is_err(), "bogus PDF/X claim left in Info");
-    assert!(!bytes.windows(15).any(|w| w == b"GTS_PDFXVersion"), "PDF/X claim somewhere");
+    assert!(
+        !bytes.windows(15).any(|w| w == b"GTS_PDFXVersion"),
+        "PDF/X claim somewhere"
+    );
     assert!(lo.trailer.get(b"ID").is_ok(), "no trailer /ID");
 
     let catalog = lo.catalog().expect("catalog");
     assert_eq!(text(&lo, catalog, b"Lang"), "en");
-    assert!(catalog.get(b"Metadata").is_err(), "an XMP packet could claim conformance");
-    assert_eq!(catalog.get(b"PageMode").and_then(Object::as_name).ok(), Some(&b"UseOutlines"[..]));
+    assert!(
+        catalog.get(b"Metadata").is_err(),
+        "an XMP packet could claim conformance"
+    );
+    assert_eq!(
+        catalog.get(b"PageMode").and_then(Object::as_name).ok(),
+        Some(&b"UseOutlines"[..])
+    );
 
     // The outline nests: level 3 under level 1 (level 2 skipped), then 2, then its 3.
     let outlines = dict(&lo, catalog.get(b"Outlines").expect("Outlines"));
@@ -243,9 +418,16 @@ fn writes_a_valid_deterministic_pdf() {
     let mut names = BTreeMap::new();
     for (_, &id) in &pages {
         for (_, font) in lo.get_page_fonts(id).expect("page fonts") {
-            let base = String::from_utf8_lossy(font.get(b"BaseFont").and_then(Object::as_name).expect("BaseFont")).to_string();
+            let base =
+                String::from_utf8_lossy(font.get(b"BaseFont").and_then(Object::as_name).expect("BaseFont")).to_string();
             assert!(font.get(b"ToUnicode").is_ok(), "{base}: no ToUnicode");
-            let descendant = dict(&lo, &font.get(b"DescendantFonts").and_then(Object::as_array).expect("descendants")[0]);
+            let descendant = dict(
+                &lo,
+                &font
+                    .get(b"DescendantFonts")
+                    .and_then(Object::as_array)
+                    .expect("descendants")[0],
+            );
             let descriptor = dict(&lo, descendant.get(b"FontDescriptor").expect("descriptor"));
             assert!(descriptor.get(b"FontFile2").is_ok(), "{base}: not embedded");
             names.insert(base, ());
@@ -264,31 +446,82 @@ fn writes_a_valid_deterministic_pdf() {
     assert_eq!(annots.len(), 2);
     for annot in annots {
         let a = dict(&lo, annot);
-        let border: Vec<i64> = a.get(b"Border").and_then(Object::as_array).expect("Border").iter().map(|o| o.as_i64().expect("int")).collect();
+        let border: Vec<i64> = a
+            .get(b"Border")
+            .and_then(Object::as_array)
+            .expect("Border")
+            .iter()
+            .map(|o| o.as_i64().expect("int"))
+            .collect();
         assert_eq!(border, [0, 0, 0]);
     }
     let names_dict = dict(&lo, catalog.get(b"Names").expect("Names"));
     let dests = dict(&lo, names_dict.get(b"Dests").expect("Dests"));
-    let keys: Vec<&Object> = dests.get(b"Names").and_then(Object::as_array).expect("name array").iter().step_by(2).collect();
+    let keys: Vec<&Object> = dests
+        .get(b"Names")
+        .and_then(Object::as_array)
+        .expect("name array")
+        .iter()
+        .step_by(2)
+        .collect();
     assert_eq!(keys.len(), 2);
     assert!(keys.iter().any(|k| k.as_str().ok() == Some(&b"section-two"[..])));
 
     // The JPEG went in untouched.
     let jpeg = std::fs::read(Path::new(IMAGES).join("steppe-railway.jpg")).ok();
     if let Some(jpeg) = jpeg {
-        let found = lo.objects.values().any(|o| matches!(o, Object::Stream(s) if s.content == jpeg));
+        let found = lo
+            .objects
+            .values()
+            .any(|o| matches!(o, Object::Stream(s) if s.content == jpeg));
         assert!(found, "JPEG bytes not passed through");
     }
 
     std::fs::write("/tmp/t.pdf", &bytes).expect("write /tmp/t.pdf");
     validate(Path::new("/tmp/t.pdf"));
+
+    // Glyphs land where layout put them: the words of the justified line (2.5 pt more per
+    // space, all carried by TJ offsets) start at their glyphs' x.
+    if have("pdftotext") {
+        let (ok, out) = run_tool("pdftotext", &["-bbox", "-f", "1", "-l", "1", "/tmp/t.pdf", "-"]);
+        assert!(ok, "pdftotext -bbox: {out}");
+        let Some(Item::Text(justified)) = doc.pages[0].items.get(7) else {
+            panic!("sample changed")
+        };
+        for word in ["Justified", "rather", "wide", "spaces"] {
+            let want = word_x(justified, word);
+            let got = out
+                .lines()
+                .filter(|l| l.trim_end().ends_with(&format!(">{word}</word>")))
+                .find_map(|l| l.split("xMin=\"").nth(1)?.split('"').next()?.parse::<f32>().ok())
+                .unwrap_or_else(|| panic!("{word} not in bbox output"));
+            assert!((got - want).abs() < 0.05, "{word}: at {got}, layout says {want}");
+        }
+    }
+}
+
+/// The x of the glyph starting `word` in a run.
+fn word_x(run: &TextRun, word: &str) -> f32 {
+    let text: String = run.glyphs.iter().map(|g| g.text.as_str()).collect();
+    let target = text.find(word).expect("word in run");
+    let mut offset = 0;
+    for g in &run.glyphs {
+        if offset == target && !g.text.is_empty() {
+            return g.x;
+        }
+        offset += g.text.len();
+    }
+    panic!("no glyph starts {word}");
 }
 
 /// Whether `tool` runs; a missing one fails the test when validators are required.
 fn have(tool: &str) -> bool {
     let ok = Command::new(tool).arg("--help").output().is_ok();
     if !ok {
-        assert!(std::env::var("BRIEF_REQUIRE_VALIDATORS").as_deref() != Ok("1"), "{tool} is required but missing");
+        assert!(
+            std::env::var("BRIEF_REQUIRE_VALIDATORS").as_deref() != Ok("1"),
+            "{tool} is required but missing"
+        );
         eprintln!("note: {tool} not installed, its checks skipped");
     }
     ok
@@ -342,7 +575,10 @@ fn validate(path: &Path) {
         eprintln!("{out}");
         assert!(ok && !out.lines().any(|l| l.starts_with("FAIL")), "check-pdf:\n{out}");
     } else {
-        assert!(std::env::var("BRIEF_REQUIRE_VALIDATORS").as_deref() != Ok("1"), "check-pdf missing");
+        assert!(
+            std::env::var("BRIEF_REQUIRE_VALIDATORS").as_deref() != Ok("1"),
+            "check-pdf missing"
+        );
         eprintln!("note: check-pdf not found, skipped");
     }
 }
@@ -350,7 +586,13 @@ fn validate(path: &Path) {
 #[test]
 fn an_empty_document_is_one_blank_page() {
     let fonts = Fonts::builtin().expect("fonts");
-    let bytes = write(&LaidOut::default(), &fonts, &Resources::default(), &PdfOptions::default()).expect("written");
+    let bytes = write(
+        &LaidOut::default(),
+        &fonts,
+        &Resources::default(),
+        &PdfOptions::default(),
+    )
+    .expect("written");
     let lo = Document::load_mem(&bytes).expect("valid");
     assert_eq!(lo.get_pages().len(), 1);
     assert!(lo.catalog().expect("catalog").get(b"Outlines").is_err());
@@ -365,28 +607,106 @@ fn an_empty_document_is_one_blank_page() {
 fn odd_input_does_not_panic_and_stays_valid() {
     let fonts = Fonts::builtin().expect("fonts");
     let mut bad = run(&fonts, FontId::SERIF, 11.0, "odd", 72.0, 100.0, 0.0);
-    bad.glyphs.push(PlacedGlyph { id: u16::MAX, x: f32::NAN, advance: 5.0, text: "?".into() });
-    let nan_size = TextRun { size: f32::NAN, ..bad.clone() };
-    let no_glyphs = TextRun { glyphs: Vec::new(), ..bad.clone() };
-    let alias = TextRun { font: FontId(700), ..bad.clone() };
+    bad.glyphs.push(PlacedGlyph {
+        id: u16::MAX,
+        x: f32::NAN,
+        advance: 5.0,
+        text: "?".into(),
+    });
+    let nan_size = TextRun {
+        size: f32::NAN,
+        ..bad.clone()
+    };
+    let no_glyphs = TextRun {
+        glyphs: Vec::new(),
+        ..bad.clone()
+    };
+    let alias = TextRun {
+        font: FontId(700),
+        ..bad.clone()
+    };
     let items = vec![
         Item::Text(bad),
         Item::Text(nan_size),
         Item::Text(no_glyphs),
         Item::Text(alias),
-        Item::Rect { x: f32::INFINITY, y: 0.0, w: -5.0, h: 3.0, fill: Some(Color { r: 9.0, g: -1.0, b: f32::NAN }), stroke: None },
-        Item::Rect { x: 1.0, y: 1.0, w: 1.0, h: 1.0, fill: None, stroke: None },
-        Item::Image { src: "nowhere.png".into(), x: 0.0, y: 0.0, w: 10.0, h: 10.0 },
-        Item::Link { x: 0.0, y: 0.0, w: 10.0, h: 10.0, target: LinkTarget::Internal("no-such-anchor".into()) },
-        Item::Link { x: 0.0, y: 0.0, w: 10.0, h: 10.0, target: LinkTarget::Uri(String::new()) },
+        Item::Rect {
+            x: f32::INFINITY,
+            y: 0.0,
+            w: -5.0,
+            h: 3.0,
+            fill: Some(Color {
+                r: 9.0,
+                g: -1.0,
+                b: f32::NAN,
+            }),
+            stroke: None,
+        },
+        Item::Rect {
+            x: 1.0,
+            y: 1.0,
+            w: 1.0,
+            h: 1.0,
+            fill: None,
+            stroke: None,
+        },
+        Item::Image {
+            src: "nowhere.png".into(),
+            x: 0.0,
+            y: 0.0,
+            w: 10.0,
+            h: 10.0,
+        },
+        Item::Link {
+            x: 0.0,
+            y: 0.0,
+            w: 10.0,
+            h: 10.0,
+            target: LinkTarget::Internal("no-such-anchor".into()),
+        },
+        Item::Link {
+            x: 0.0,
+            y: 0.0,
+            w: 10.0,
+            h: 10.0,
+            target: LinkTarget::Uri(String::new()),
+        },
     ];
     let doc = LaidOut {
-        pages: vec![Page { width: f32::NAN, height: -3.0, items }],
-        outline: vec![OutlineEntry { level: 0, title: String::new(), page: 99, y: f32::NAN }],
-        anchors: vec![Anchor { id: "far".into(), page: 42, y: 1e30 }, Anchor { id: "far".into(), page: 0, y: 0.0 }],
+        pages: vec![Page {
+            width: f32::NAN,
+            height: -3.0,
+            items,
+        }],
+        outline: vec![OutlineEntry {
+            level: 0,
+            title: String::new(),
+            page: 99,
+            y: f32::NAN,
+        }],
+        anchors: vec![
+            Anchor {
+                id: "far".into(),
+                page: 42,
+                y: 1e30,
+            },
+            Anchor {
+                id: "far".into(),
+                page: 0,
+                y: 0.0,
+            },
+        ],
     };
     let mut res = Resources::default();
-    res.images.insert("nowhere.png".into(), ImageData { format: ImageFormat::Png, bytes: b"not a png".to_vec(), width: 1, height: 1 });
+    res.images.insert(
+        "nowhere.png".into(),
+        ImageData {
+            format: ImageFormat::Png,
+            bytes: b"not a png".to_vec(),
+            width: 1,
+            height: 1,
+        },
+    );
     let bytes = write(&doc, &fonts, &res, &PdfOptions::default()).expect("written");
     let lo = Document::load_mem(&bytes).expect("valid");
     assert_eq!(lo.get_pages().len(), 1);

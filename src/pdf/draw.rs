@@ -48,7 +48,12 @@ pub(super) fn draw(doc: &LaidOut, fonts: &Fonts, res: &Resources) -> Result<Draw
 /// A printpdf page of `w` × `h` points.
 fn pdf_page(w: f32, h: f32, ops: Vec<Op>) -> PdfPage {
     let bx = Rect::from_wh(Pt(w), Pt(h));
-    PdfPage { media_box: bx.clone(), trim_box: bx.clone(), crop_box: bx, ops }
+    PdfPage {
+        media_box: bx.clone(),
+        trim_box: bx.clone(),
+        crop_box: bx,
+        ops,
+    }
 }
 
 /// The operators of one page `h` points high.
@@ -57,7 +62,14 @@ fn page_ops(page: &Page, h: f32, plan: &FontPlan, fonts: &Fonts, images: &BTreeM
     for item in &page.items {
         match item {
             Item::Text(run) => plan.draw_run(run, fonts, h, &mut ops),
-            Item::Rect { x, y, w, h: rh, fill, stroke } => {
+            Item::Rect {
+                x,
+                y,
+                w,
+                h: rh,
+                fill,
+                stroke,
+            } => {
                 let mode = match (fill, stroke) {
                     (Some(_), Some(_)) => PaintMode::FillStroke,
                     (Some(_), None) => PaintMode::Fill,
@@ -85,10 +97,21 @@ fn page_ops(page: &Page, h: f32, plan: &FontPlan, fonts: &Fonts, images: &BTreeM
                 ops.push(Op::RestoreGraphicsState);
             }
             Item::Line { x1, y1, x2, y2, stroke } => {
-                let point = |x: f32, y: f32| LinePoint { p: Point { x: Pt(finite(x)), y: Pt(h - finite(y)) }, bezier: false };
+                let point = |x: f32, y: f32| LinePoint {
+                    p: Point {
+                        x: Pt(finite(x)),
+                        y: Pt(h - finite(y)),
+                    },
+                    bezier: false,
+                };
                 ops.push(Op::SaveGraphicsState);
                 set_stroke(stroke, &mut ops);
-                ops.push(Op::DrawLine { line: Line { points: vec![point(*x1, *y1), point(*x2, *y2)], is_closed: false } });
+                ops.push(Op::DrawLine {
+                    line: Line {
+                        points: vec![point(*x1, *y1), point(*x2, *y2)],
+                        is_closed: false,
+                    },
+                });
                 ops.push(Op::RestoreGraphicsState);
             }
             Item::Image { src, x, y, w, h: ih } => {
@@ -101,7 +124,10 @@ fn page_ops(page: &Page, h: f32, plan: &FontPlan, fonts: &Fonts, images: &BTreeM
                 });
                 ops.push(Op::UseXobject {
                     id: id.clone(),
-                    transform: XObjectTransform { no_auto_scale: true, ..Default::default() },
+                    transform: XObjectTransform {
+                        no_auto_scale: true,
+                        ..Default::default()
+                    },
                 });
                 ops.push(Op::RestoreGraphicsState);
             }
@@ -113,6 +139,10 @@ fn page_ops(page: &Page, h: f32, plan: &FontPlan, fonts: &Fonts, images: &BTreeM
 
 /// Sets the stroke colour and line width.
 fn set_stroke(stroke: &Stroke, ops: &mut Vec<Op>) {
-    ops.push(Op::SetOutlineColor { col: color(stroke.color) });
-    ops.push(Op::SetOutlineThickness { pt: Pt(finite(stroke.width).max(0.0)) });
+    ops.push(Op::SetOutlineColor {
+        col: color(stroke.color),
+    });
+    ops.push(Op::SetOutlineThickness {
+        pt: Pt(finite(stroke.width).max(0.0)),
+    });
 }

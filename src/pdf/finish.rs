@@ -40,7 +40,11 @@ pub(super) fn finish(drawn: Drawn, doc: &LaidOut, opts: &super::PdfOptions) -> R
 
     let page_ids: Vec<ObjectId> = lo.get_pages().into_values().collect();
     if page_ids.len() != drawn.sizes.len() {
-        return Err(format!("printpdf wrote {} pages of {}", page_ids.len(), drawn.sizes.len()));
+        return Err(format!(
+            "printpdf wrote {} pages of {}",
+            page_ids.len(),
+            drawn.sizes.len()
+        ));
     }
     let pages: Vec<(ObjectId, f32)> = page_ids.iter().copied().zip(drawn.sizes.iter().map(|s| s.1)).collect();
 
@@ -127,7 +131,12 @@ fn pdf_date(secs: i64) -> String {
 fn write_info(lo: &mut Document, opts: &super::PdfOptions) {
     let mut info = Dictionary::new();
     info.set("Title", text_string(&opts.title));
-    let authors: Vec<&str> = opts.authors.iter().map(|a| a.trim()).filter(|a| !a.is_empty()).collect();
+    let authors: Vec<&str> = opts
+        .authors
+        .iter()
+        .map(|a| a.trim())
+        .filter(|a| !a.is_empty())
+        .collect();
     if !authors.is_empty() {
         info.set("Author", text_string(&authors.join(", ")));
     }
@@ -191,11 +200,18 @@ fn write_dests(lo: &mut Document, doc: &LaidOut, pages: &[(ObjectId, f32)]) -> O
 /// Adds a Link annotation for every link item: URIs as URI actions, internal links as
 /// GoTo actions naming their destination (links to unknown anchors are dropped, as a
 /// dangling name is an error in every reader).
-fn write_links(lo: &mut Document, doc: &LaidOut, pages: &[(ObjectId, f32)], dests: &Option<DestTree>) -> Result<(), String> {
+fn write_links(
+    lo: &mut Document,
+    doc: &LaidOut,
+    pages: &[(ObjectId, f32)],
+    dests: &Option<DestTree>,
+) -> Result<(), String> {
     for (page, &(page_id, height)) in doc.pages.iter().zip(pages) {
         let mut annots = Vec::new();
         for item in &page.items {
-            let Item::Link { x, y, w, h, target } = item else { continue };
+            let Item::Link { x, y, w, h, target } = item else {
+                continue;
+            };
             let action = match target {
                 LinkTarget::Uri(uri) if !uri.is_empty() => {
                     let mut a = Dictionary::new();
@@ -215,7 +231,10 @@ fn write_links(lo: &mut Document, doc: &LaidOut, pages: &[(ObjectId, f32)], dest
             let mut annot = Dictionary::new();
             annot.set("Type", Object::Name(b"Annot".to_vec()));
             annot.set("Subtype", Object::Name(b"Link".to_vec()));
-            annot.set("Rect", vec![x.into(), (height - y - h).into(), (x + w).into(), (height - y).into()]);
+            annot.set(
+                "Rect",
+                vec![x.into(), (height - y - h).into(), (x + w).into(), (height - y).into()],
+            );
             annot.set("Border", vec![0.into(), 0.into(), 0.into()]);
             annot.set("F", 4);
             annot.set("P", page_id);
@@ -225,7 +244,9 @@ fn write_links(lo: &mut Document, doc: &LaidOut, pages: &[(ObjectId, f32)], dest
         if annots.is_empty() {
             continue;
         }
-        let page_dict = lo.get_dictionary_mut(page_id).map_err(|e| format!("page object: {e}"))?;
+        let page_dict = lo
+            .get_dictionary_mut(page_id)
+            .map_err(|e| format!("page object: {e}"))?;
         page_dict.set("Annots", annots);
     }
     Ok(())
@@ -244,7 +265,10 @@ mod tests {
 
     #[test]
     fn text_strings_are_ascii_or_utf16() {
-        assert_eq!(text_string("Brief"), Object::String(b"Brief".to_vec(), StringFormat::Literal));
+        assert_eq!(
+            text_string("Brief"),
+            Object::String(b"Brief".to_vec(), StringFormat::Literal)
+        );
         assert_eq!(
             text_string("Қ"),
             Object::String(vec![0xFE, 0xFF, 0x04, 0x9A], StringFormat::Hexadecimal)
@@ -254,7 +278,9 @@ mod tests {
     #[test]
     fn destinations_clamp_to_the_last_page_and_flip_y() {
         let pages = [((1, 0), 800.0), ((2, 0), 800.0)];
-        let Some(Object::Array(d)) = destination(&pages, 7, 100.0) else { panic!("no destination") };
+        let Some(Object::Array(d)) = destination(&pages, 7, 100.0) else {
+            panic!("no destination")
+        };
         assert_eq!(d.first(), Some(&Object::Reference((2, 0))));
         assert_eq!(d.get(3), Some(&Object::Real(700.0)));
         assert_eq!(destination(&[], 0, 0.0), None);

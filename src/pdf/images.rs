@@ -14,7 +14,11 @@ use crate::resources::{ImageData, ImageFormat, Resources};
 
 /// Adds every image the pages draw to `resources`; returns the resource name of each `src`.
 /// Images missing from `res` or failing to decode are left out (their items draw nothing).
-pub(super) fn register(doc: &LaidOut, res: &Resources, resources: &mut printpdf::PdfResources) -> BTreeMap<String, XObjectId> {
+pub(super) fn register(
+    doc: &LaidOut,
+    res: &Resources,
+    resources: &mut printpdf::PdfResources,
+) -> BTreeMap<String, XObjectId> {
     let used: std::collections::BTreeSet<&str> = doc
         .pages
         .iter()
@@ -67,10 +71,17 @@ fn jpeg(data: &ImageData) -> Option<XObject> {
     dict.insert("BitsPerComponent".to_string(), DictItem::Int(i64::from(frame.bits)));
     dict.insert("Filter".to_string(), DictItem::Name(b"DCTDecode".to_vec()));
     if let Some(decode) = decode {
-        dict.insert("Decode".to_string(), DictItem::Array(decode.into_iter().map(DictItem::Int).collect()));
+        dict.insert(
+            "Decode".to_string(),
+            DictItem::Array(decode.into_iter().map(DictItem::Int).collect()),
+        );
     }
     Some(XObject::External(ExternalXObject {
-        stream: ExternalStream { dict, content: data.bytes.clone(), compress: false },
+        stream: ExternalStream {
+            dict,
+            content: data.bytes.clone(),
+            compress: false,
+        },
         width: None,
         height: None,
         dpi: None,
@@ -153,7 +164,13 @@ mod tests {
         let frame = b"\xFF\xD8\xFF\xC0\x00\x0B\x08\x00\x02\x00\x03\x01\x01\x11\x00";
         assert_eq!(
             jpeg_frame(frame),
-            Some(JpegFrame { width: 3, height: 2, bits: 8, components: 1, adobe: false })
+            Some(JpegFrame {
+                width: 3,
+                height: 2,
+                bits: 8,
+                components: 1,
+                adobe: false
+            })
         );
     }
 }

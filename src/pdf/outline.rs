@@ -53,7 +53,11 @@ pub(super) fn write(lo: &mut Document, entries: &[OutlineEntry], pages: &[(Objec
     }
 
     let link_siblings = |dict: &mut Dictionary, siblings: &[usize], pos: usize| {
-        if let Some(prev) = pos.checked_sub(1).and_then(|k| siblings.get(k)).and_then(|&s| ids.get(s)) {
+        if let Some(prev) = pos
+            .checked_sub(1)
+            .and_then(|k| siblings.get(k))
+            .and_then(|&s| ids.get(s))
+        {
             dict.set("Prev", *prev);
         }
         if let Some(next) = siblings.get(pos + 1).and_then(|&s| ids.get(s)) {
@@ -61,7 +65,9 @@ pub(super) fn write(lo: &mut Document, entries: &[OutlineEntry], pages: &[(Objec
         }
     };
     for (i, entry) in entries.iter().enumerate() {
-        let (Some(&id), Some(kids)) = (ids.get(i), children.get(i)) else { continue };
+        let (Some(&id), Some(kids)) = (ids.get(i), children.get(i)) else {
+            continue;
+        };
         let parent = parents.get(i).copied().flatten();
         let siblings = match parent.and_then(|p| children.get(p)) {
             Some(list) => list.as_slice(),
@@ -88,7 +94,10 @@ pub(super) fn write(lo: &mut Document, entries: &[OutlineEntry], pages: &[(Objec
 
     let mut outlines = Dictionary::new();
     outlines.set("Type", Object::Name(b"Outlines".to_vec()));
-    if let (Some(&f), Some(&l)) = (top.first().and_then(|&t| ids.get(t)), top.last().and_then(|&t| ids.get(t))) {
+    if let (Some(&f), Some(&l)) = (
+        top.first().and_then(|&t| ids.get(t)),
+        top.last().and_then(|&t| ids.get(t)),
+    ) {
         outlines.set("First", f);
         outlines.set("Last", l);
     }

@@ -104,7 +104,13 @@ impl FontPlan {
                 .collect();
             let tag = subset_tag(name, &texts, &tags);
             tags.push(tag.clone());
-            faces.insert(name, Embedded { res: printpdf::FontId(tag), texts });
+            faces.insert(
+                name,
+                Embedded {
+                    res: printpdf::FontId(tag),
+                    texts,
+                },
+            );
         }
         FontPlan { faces }
     }
@@ -113,14 +119,19 @@ impl FontPlan {
     /// save time to the glyphs the content streams show.
     pub(super) fn register(&self, fonts: &Fonts, resources: &mut printpdf::PdfResources) -> Result<(), String> {
         for (_, face) in fonts.iter() {
-            let Some(embedded) = self.faces.get(face.name) else { continue };
+            let Some(embedded) = self.faces.get(face.name) else {
+                continue;
+            };
             if resources.fonts.map.contains_key(&embedded.res) {
                 continue;
             }
             let mut warnings = Vec::new();
             let parsed = printpdf::ParsedFont::from_bytes(face.data, 0, &mut warnings)
                 .ok_or_else(|| format!("cannot parse font {} for embedding", face.name))?;
-            resources.fonts.map.insert(embedded.res.clone(), printpdf::PdfFont::new(parsed));
+            resources
+                .fonts
+                .map
+                .insert(embedded.res.clone(), printpdf::PdfFont::new(parsed));
         }
         Ok(())
     }
@@ -131,7 +142,9 @@ impl FontPlan {
             return;
         }
         let face = fonts.face(run.font);
-        let Some(embedded) = self.faces.get(face.name) else { return };
+        let Some(embedded) = self.faces.get(face.name) else {
+            return;
+        };
         let size = run.size;
         let gids: Vec<u16> = run.glyphs.iter().map(|g| glyph_id(face, g.id)).collect();
         let canonical = |gid: u16| embedded.texts.get(&gid).map(String::as_str).unwrap_or("");
@@ -151,25 +164,45 @@ impl FontPlan {
                 }
                 drawn_at = pen - offset * size / 1000.0;
             }
-            cps.push(Codepoint { gid, offset, cid: Some(canonical(gid).to_string()) });
+            cps.push(Codepoint {
+                gid,
+                offset,
+                cid: Some(canonical(gid).to_string()),
+            });
         }
 
         ops.push(Op::SetFillColor { col: color(run.color) });
         ops.push(Op::StartTextSection);
-        ops.push(Op::SetFont { font: PdfFontHandle::External(embedded.res.clone()), size: Pt(size) });
-        ops.push(Op::SetTextMatrix { matrix: TextMatrix::Raw([1.0, 0.0, 0.0, 1.0, x0, page_h - finite(run.y)]) });
+        ops.push(Op::SetFont {
+            font: PdfFontHandle::External(embedded.res.clone()),
+            size: Pt(size),
+        });
+        ops.push(Op::SetTextMatrix {
+            matrix: TextMatrix::Raw([1.0, 0.0, 0.0, 1.0, x0, page_h - finite(run.y)]),
+        });
         let mut pending: Vec<Codepoint> = Vec::new();
         for cluster in clusters(&run.glyphs) {
             let text = run.glyphs.get(cluster.start).map_or("", |g| g.text.as_str());
-            let spelled: String = cluster.clone().filter_map(|i| gids.get(i)).map(|&g| canonical(g)).collect();
-            let Some(glyphs) = cps.get(cluster.clone()) else { continue };
+            let spelled: String = cluster
+                .clone()
+                .filter_map(|i| gids.get(i))
+                .map(|&g| canonical(g))
+                .collect();
+            let Some(glyphs) = cps.get(cluster.clone()) else {
+                continue;
+            };
             if spelled == text {
                 pending.extend_from_slice(glyphs);
                 continue;
             }
             flush(&mut pending, ops);
-            ops.push(Op::BeginMarkedContentWithProperties { tag: "Span".into(), properties: actual_text(text) });
-            ops.push(Op::ShowText { items: vec![TextItem::GlyphIds(glyphs.to_vec())] });
+            ops.push(Op::BeginMarkedContentWithProperties {
+                tag: "Span".into(),
+                properties: actual_text(text),
+            });
+            ops.push(Op::ShowText {
+                items: vec![TextItem::GlyphIds(glyphs.to_vec())],
+            });
             ops.push(Op::EndMarkedContentWithProperties);
         }
         flush(&mut pending, ops);
@@ -180,14 +213,19 @@ impl FontPlan {
 /// Shows the pending glyphs, if any.
 fn flush(pending: &mut Vec<Codepoint>, ops: &mut Vec<Op>) {
     if !pending.is_empty() {
-        ops.push(Op::ShowText { items: vec![TextItem::GlyphIds(std::mem::take(pending))] });
+        ops.push(Op::ShowText {
+            items: vec![TextItem::GlyphIds(std::mem::take(pending))],
+        });
     }
 }
 
 /// A glyph's width as the PDF's `/W` array states it: thousandths of an em, truncated,
 /// computed exactly as printpdf computes it from the same `hmtx` advance.
 fn pdf_width(face: &Face, gid: u16) -> i64 {
-    let units = face.shaper.glyph_hor_advance(rustybuzz::ttf_parser::GlyphId(gid)).unwrap_or(0);
+    let units = face
+        .shaper
+        .glyph_hor_advance(rustybuzz::ttf_parser::GlyphId(gid))
+        .unwrap_or(0);
     if face.units_per_em > 0.0 {
         (f32::from(units) * 1000.0 / face.units_per_em) as i64
     } else {
@@ -240,7 +278,12 @@ mod tests {
     use super::*;
 
     fn glyph(id: u16, text: &str) -> PlacedGlyph {
-        PlacedGlyph { id, x: 0.0, advance: 0.0, text: text.into() }
+        PlacedGlyph {
+            id,
+            x: 0.0,
+            advance: 0.0,
+            text: text.into(),
+        }
     }
 
     #[test]
@@ -263,7 +306,15 @@ mod tests {
 
     #[test]
     fn actual_text_is_utf16_with_bom() {
-        let DictItem::Dict { map } = actual_text("é") else { panic!("not a dict") };
-        assert_eq!(map.get("ActualText"), Some(&DictItem::String { data: vec![0xFE, 0xFF, 0x00, 0xE9], literal: false }));
+        let DictItem::Dict { map } = actual_text("é") else {
+            panic!("not a dict")
+        };
+        assert_eq!(
+            map.get("ActualText"),
+            Some(&DictItem::String {
+                data: vec![0xFE, 0xFF, 0x00, 0xE9],
+                literal: false
+            })
+        );
     }
 }
