@@ -13,4 +13,5 @@ pub mod layout;
 pub mod markdown;
 pub mod pdf;
 pub mod resources;
+pub mod slug;
 pub mod source;
