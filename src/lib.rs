@@ -14,4 +14,5 @@ pub mod markdown;
 pub mod pdf;
 pub mod pipeline;
 pub mod resources;
+pub mod slug;
 pub mod source;
