@@ -60,7 +60,7 @@ impl Face {
         Ok(Face {
             name,
             data,
-            units_per_em: f32::from(shaper.units_per_em()),
+            units_per_em: shaper.units_per_em() as f32,
             ascender: f32::from(shaper.ascender()),
             descender: f32::from(shaper.descender()),
             line_gap: f32::from(shaper.line_gap()),

@@ -4,3 +4,6 @@
 mod page;
 
 pub use page::*;
+mod inline;
+mod linebreak;
+mod shape;

@@ -1,0 +1,469 @@
+//! Line breaking: Knuth and Plass's optimum-fit algorithm, and line assembly.
+//!
+//! The paragraph is a list of boxes (words), glue (spaces that may stretch or shrink) and
+//! penalties (possible breaks with a cost: hyphenation points, breaks after a dash, forced
+//! breaks). A break is legal at a penalty below infinity, or at glue that follows a box.
+//! For every legal break the algorithm keeps the cheapest way to reach it from the set of
+//! "active" earlier breaks, where a line's cost ("demerits") grows with the cube of how much
+//! its spaces had to stretch or shrink (its adjustment ratio r), plus the penalty, plus extra
+//! demerits for two hyphenated lines in a row and for a very tight line next to a very loose
+//! one (fitness classes). Breaks whose line would have to shrink more than the glue allows
+//! (r < -1) stop being active. Unlike first-fit, a loose line early in the paragraph can be
+//! avoided by choices made later, which is what gives TeX its even grey.
+//!
+//! Constants, as in TeX: line penalty 10, 3000 for consecutive hyphenated lines ("double
+//! hyphen demerits"), 100 for adjacent fitness classes that differ by more than one. The
+//! breaker first tries a tolerance of r ≤ 1 (TeX's pretolerance-ish), then r ≤ 3, and
+//! finally falls back to first-fit, which always succeeds because no box is wider than the
+//! measure (inline.rs splits those).
+
+use super::inline::{Frag, Item, INFINITY};
+use super::shape::Glyph;
+
+const LINE_PENALTY: f32 = 10.0;
+const DOUBLE_HYPHEN_DEMERITS: f32 = 3000.0;
+const FITNESS_DEMERITS: f32 = 100.0;
+
+#[derive(Debug, Clone, Copy)]
+struct Node {
+    /// Index of the break item (the paragraph start is a virtual node at 0).
+    pos: usize,
+    line: usize,
+    fitness: u8,
+    flagged: bool,
+    demerits: f32,
+    prev: Option<usize>,
+    /// Running totals just after the break (discardable items skipped).
+    width: f32,
+    stretch: f32,
+    shrink: f32,
+}
+
+/// Running sums of widths, stretch and shrink before each item.
+struct Totals {
+    width: Vec<f32>,
+    stretch: Vec<f32>,
+    shrink: Vec<f32>,
+}
+
+impl Totals {
+    fn new(items: &[Item]) -> Totals {
+        let n = items.len() + 1;
+        let (mut width, mut stretch, mut shrink) = (Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n));
+        let (mut w, mut st, mut sh) = (0.0, 0.0, 0.0);
+        for item in items {
+            width.push(w);
+            stretch.push(st);
+            shrink.push(sh);
+            match item {
+                Item::Box { width, .. } => w += width,
+                Item::Glue { width, stretch, shrink, .. } => {
+                    w += width;
+                    st += stretch;
+                    sh += shrink;
+                }
+                Item::Penalty { .. } => {}
+            }
+        }
+        width.push(w);
+        stretch.push(st);
+        shrink.push(sh);
+        Totals { width, stretch, shrink }
+    }
+}
+
+/// Returns the indices of the items at which lines end (the last is the paragraph's end).
+pub fn break_lines(items: &[Item], measure: f32, justify: bool) -> Vec<usize> {
+    if justify {
+        for tolerance in [1.0, 3.0] {
+            if let Some(b) = optimum_fit(items, measure, tolerance) {
+                return b;
+            }
+        }
+    }
+    first_fit(items, measure)
+}
+
+fn is_legal_break(items: &[Item], i: usize) -> Option<(f32, f32, bool)> {
+    match &items[i] {
+        Item::Penalty { width, cost, flagged, .. } if *cost < INFINITY => Some((*width, *cost, *flagged)),
+        Item::Glue { .. } if i > 0 && matches!(items[i - 1], Item::Box { .. }) => Some((0.0, 0.0, false)),
+        _ => None,
+    }
+}
+
+fn optimum_fit(items: &[Item], measure: f32, tolerance: f32) -> Option<Vec<usize>> {
+    let totals = Totals::new(items);
+    let mut nodes = vec![Node {
+        pos: 0,
+        line: 0,
+        fitness: 1,
+        flagged: false,
+        demerits: 0.0,
+        prev: None,
+        width: 0.0,
+        stretch: 0.0,
+        shrink: 0.0,
+    }];
+    let mut active: Vec<usize> = vec![0];
+    for b in 0..items.len() {
+        let Some((pwidth, cost, flagged)) = is_legal_break(items, b) else { continue };
+        // Best new node per fitness class: (demerits, from node, ratio).
+        let mut best: [Option<(f32, usize)>; 4] = [None; 4];
+        let mut keep = Vec::with_capacity(active.len());
+        for &a in &active {
+            let node = nodes[a];
+            let width = totals.width[b] - node.width + pwidth;
+            let ratio = if width < measure {
+                let st = totals.stretch[b] - node.stretch;
+                if st > 0.0 { (measure - width) / st } else { INFINITY }
+            } else if width > measure {
+                let sh = totals.shrink[b] - node.shrink;
+                if sh > 0.0 { (measure - width) / sh } else { -INFINITY }
+            } else {
+                0.0
+            };
+            let deactivate = ratio < -1.0 || cost <= -INFINITY;
+            if !deactivate {
+                keep.push(a);
+            }
+            if (-1.0..=tolerance).contains(&ratio) {
+                let badness = 100.0 * ratio.abs().powi(3);
+                let mut d = (LINE_PENALTY + badness).powi(2);
+                if cost >= 0.0 {
+                    d += cost * cost;
+                } else if cost > -INFINITY {
+                    d -= cost * cost;
+                }
+                if flagged && node.flagged {
+                    d += DOUBLE_HYPHEN_DEMERITS;
+                }
+                let fitness = fitness_class(ratio);
+                if fitness.abs_diff(node.fitness) > 1 {
+                    d += FITNESS_DEMERITS;
+                }
+                let total = node.demerits + d;
+                let slot = &mut best[usize::from(fitness)];
+                if slot.is_none_or(|(bd, _)| total < bd) {
+                    *slot = Some((total, a));
+                }
+            }
+        }
+        active = keep;
+        // Totals after the break: skip glue and penalties that vanish at a line start.
+        let mut after = b;
+        if !matches!(items[b], Item::Box { .. }) {
+            after = b + 1;
+            while after < items.len() && !matches!(items[after], Item::Box { .. }) {
+                if matches!(&items[after], Item::Penalty { cost, .. } if *cost <= -INFINITY) {
+                    break;
+                }
+                after += 1;
+            }
+        }
+        for (fitness, slot) in best.iter().enumerate() {
+            if let Some((demerits, from)) = *slot {
+                nodes.push(Node {
+                    pos: b,
+                    line: nodes[from].line + 1,
+                    fitness: fitness as u8,
+                    flagged,
+                    demerits,
+                    prev: Some(from),
+                    width: totals.width[after],
+                    stretch: totals.stretch[after],
+                    shrink: totals.shrink[after],
+                });
+                active.push(nodes.len() - 1);
+            }
+        }
+        if active.is_empty() {
+            return None;
+        }
+    }
+    // The last item is a forced break; pick the cheapest node ending there.
+    let last = items.len().checked_sub(1)?;
+    let end = active
+        .iter()
+        .copied()
+        .filter(|&a| nodes[a].pos == last)
+        .min_by(|&x, &y| nodes[x].demerits.total_cmp(&nodes[y].demerits))?;
+    let mut breaks = Vec::new();
+    let mut cur = Some(end);
+    while let Some(n) = cur {
+        if nodes[n].prev.is_some() {
+            breaks.push(nodes[n].pos);
+        }
+        cur = nodes[n].prev;
+    }
+    breaks.reverse();
+    Some(breaks)
+}
+
+fn fitness_class(ratio: f32) -> u8 {
+    if ratio < -0.5 {
+        0
+    } else if ratio <= 0.5 {
+        1
+    } else if ratio <= 1.0 {
+        2
+    } else {
+        3
+    }
+}
+
+/// First fit: each line takes as much as fits. Always succeeds.
+fn first_fit(items: &[Item], measure: f32) -> Vec<usize> {
+    let mut breaks = Vec::new();
+    let mut width = 0.0;
+    let mut last_legal: Option<usize> = None;
+    let mut line_start = 0;
+    let mut i = 0;
+    while i < items.len() {
+        if let Some((pw, cost, _)) = is_legal_break(items, i) {
+            if cost <= -INFINITY {
+                breaks.push(i);
+                width = 0.0;
+                last_legal = None;
+                i += 1;
+                line_start = i;
+                continue;
+            }
+            if width + pw <= measure {
+                last_legal = Some(i);
+            }
+        }
+        let w = if let Item::Glue { width: gw, .. } = &items[i] {
+            // Glue at a line start vanishes.
+            if i == line_start { 0.0 } else { *gw }
+        } else {
+            items[i].width()
+        };
+        if width + w > measure && matches!(items[i], Item::Box { .. }) {
+            if let Some(lb) = last_legal.take() {
+                breaks.push(lb);
+                // Restart after the break.
+                i = lb + 1;
+                while i < items.len() && matches!(items[i], Item::Glue { .. }) {
+                    i += 1;
+                }
+                line_start = i;
+                width = 0.0;
+                continue;
+            }
+        }
+        width += w;
+        i += 1;
+    }
+    if breaks.last() != Some(&(items.len().saturating_sub(1))) && !items.is_empty() {
+        breaks.push(items.len() - 1);
+    }
+    breaks
+}
+
+/// A glyph placed on a line, relative to the line's left edge.
+#[derive(Debug, Clone)]
+pub struct LineGlyph {
+    pub glyph: Glyph,
+    pub x: f32,
+}
+
+/// A run of one style on a line.
+#[derive(Debug, Clone)]
+pub struct LineRun {
+    pub style: usize,
+    pub x: f32,
+    pub width: f32,
+    pub glyphs: Vec<LineGlyph>,
+}
+
+/// A set line: runs positioned from the line's left edge.
+#[derive(Debug, Clone, Default)]
+pub struct Line {
+    pub runs: Vec<LineRun>,
+    /// Width actually used.
+    pub width: f32,
+}
+
+/// Horizontal alignment of lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineAlign {
+    Justify,
+    Left,
+    Center,
+    Right,
+}
+
+/// Sets the lines between the breaks.
+pub fn assemble(items: &[Item], breaks: &[usize], measure: f32, align: LineAlign) -> Vec<Line> {
+    let mut lines = Vec::with_capacity(breaks.len());
+    let mut start = 0;
+    for (k, &end) in breaks.iter().enumerate() {
+        // Skip discardable items at the line start.
+        while start < end && !matches!(items[start], Item::Box { .. }) {
+            start += 1;
+        }
+        let last = k + 1 == breaks.len()
+            || matches!(&items[end], Item::Penalty { cost, .. } if *cost <= -INFINITY);
+        let slice = &items[start..end.min(items.len())];
+        let hyphen = match items.get(end) {
+            Some(Item::Penalty { hyphen: Some(h), .. }) => Some(h),
+            _ => None,
+        };
+        let (mut natural, mut stretch, mut shrink) = (0.0f32, 0.0f32, 0.0f32);
+        for item in slice {
+            match item {
+                Item::Box { width, .. } => natural += width,
+                Item::Glue { width, stretch: st, shrink: sh, .. } => {
+                    natural += width;
+                    if *st < 1e5 {
+                        stretch += st;
+                    }
+                    shrink += sh;
+                }
+                Item::Penalty { .. } => {}
+            }
+        }
+        if let Some(h) = hyphen {
+            natural += h.width;
+        }
+        let ratio = if align == LineAlign::Justify && !last {
+            if natural < measure && stretch > 0.0 {
+                ((measure - natural) / stretch).min(3.0)
+            } else if natural > measure && shrink > 0.0 {
+                ((measure - natural) / shrink).max(-1.0)
+            } else {
+                0.0
+            }
+        } else if natural > measure && shrink > 0.0 {
+            ((measure - natural) / shrink).max(-1.0)
+        } else {
+            0.0
+        };
+        let mut line = Line::default();
+        let mut x = 0.0;
+        for item in slice {
+            match item {
+                Item::Box { frags, .. } => {
+                    for f in frags {
+                        push_frag(&mut line, f, x);
+                        x += f.width;
+                    }
+                }
+                Item::Glue { width, stretch: st, shrink: sh, .. } => {
+                    let st = if *st >= 1e5 { 0.0 } else { *st };
+                    x += width + if ratio >= 0.0 { ratio * st } else { ratio * sh };
+                }
+                Item::Penalty { .. } => {}
+            }
+        }
+        if let Some(h) = hyphen {
+            push_frag(&mut line, h, x);
+            x += h.width;
+        }
+        line.width = x;
+        let shift = match align {
+            LineAlign::Center => ((measure - x) / 2.0).max(0.0),
+            LineAlign::Right => (measure - x).max(0.0),
+            _ => 0.0,
+        };
+        if shift > 0.0 {
+            for r in &mut line.runs {
+                r.x += shift;
+                for g in &mut r.glyphs {
+                    g.x += shift;
+                }
+            }
+        }
+        lines.push(line);
+        start = end + 1;
+    }
+    lines
+}
+
+fn push_frag(line: &mut Line, f: &Frag, x: f32) {
+    let mut gx = x;
+    let glyphs: Vec<LineGlyph> = f
+        .glyphs
+        .iter()
+        .map(|g| {
+            let lg = LineGlyph { glyph: g.clone(), x: gx };
+            gx += g.advance;
+            lg
+        })
+        .collect();
+    match line.runs.last_mut() {
+        Some(run) if run.style == f.style && (run.x + run.width - x).abs() < 0.01 => {
+            run.width += f.width;
+            run.glyphs.extend(glyphs);
+        }
+        _ => line.runs.push(LineRun { style: f.style, x, width: f.width, glyphs }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::inline::{itemize, Collected, ParaSpec, Style};
+    use super::*;
+    use crate::fonts::{FontId, Fonts};
+    use crate::layout::page::Color;
+
+    fn style() -> Style {
+        Style { font: FontId::SERIF, size: 10.0, color: Color::BLACK, rise: 0.0, link: None, strike: false }
+    }
+
+    fn text_of(line: &Line) -> String {
+        line.runs.iter().flat_map(|r| r.glyphs.iter().map(|g| g.glyph.text.as_str())).collect()
+    }
+
+    #[test]
+    fn justified_lines_fill_the_measure_and_last_line_is_ragged() {
+        let fonts = Fonts::builtin().unwrap();
+        let text = "The visit of President Shavkat Mirziyoyev to Kazakhstan marks a significant step in \
+                    fostering bilateral relations between Uzbekistan and its northern neighbor. This meeting \
+                    is poised to enhance collaboration in various strategic areas, including economics, \
+                    security, and cultural exchange.";
+        let c = Collected::plain(text, style());
+        let spec = ParaSpec { fonts: &fonts, hyphenate: Some(hypher::Lang::English), measure: 200.0, justify: true };
+        let items = itemize(&c, &spec);
+        let breaks = break_lines(&items, 200.0, true);
+        let lines = assemble(&items, &breaks, 200.0, LineAlign::Justify);
+        assert!(lines.len() >= 5, "{} lines", lines.len());
+        for l in &lines[..lines.len() - 1] {
+            assert!((l.width - 200.0).abs() < 0.5, "line width {}: {}", l.width, text_of(l));
+        }
+        let last = lines.last().unwrap();
+        assert!(last.width < 200.0);
+        // Every character of the source survives (spaces are glue, hyphens are added).
+        let joined: String = lines.iter().map(text_of).collect::<Vec<_>>().join("");
+        let strip = |s: &str| s.chars().filter(|c| !c.is_whitespace() && *c != '-').collect::<String>();
+        assert_eq!(strip(&joined), strip(text));
+    }
+
+    #[test]
+    fn a_token_wider_than_the_measure_is_split_and_never_overflows() {
+        let fonts = Fonts::builtin().unwrap();
+        let text = "see https://example.org/a/very/long/path/that/does/not/fit/anywhere/at/all?query=yes&x=1 now";
+        let c = Collected::plain(text, style());
+        let spec = ParaSpec { fonts: &fonts, hyphenate: None, measure: 90.0, justify: true };
+        let items = itemize(&c, &spec);
+        let breaks = break_lines(&items, 90.0, true);
+        let lines = assemble(&items, &breaks, 90.0, LineAlign::Justify);
+        for l in &lines {
+            assert!(l.width <= 90.5, "overflow {}: {}", l.width, text_of(l));
+        }
+        assert!(lines.len() >= 5);
+    }
+
+    #[test]
+    fn first_fit_respects_forced_breaks() {
+        let fonts = Fonts::builtin().unwrap();
+        let c = Collected::plain("alpha beta", style());
+        let spec = ParaSpec { fonts: &fonts, hyphenate: None, measure: 500.0, justify: false };
+        let items = itemize(&c, &spec);
+        let breaks = break_lines(&items, 500.0, false);
+        let lines = assemble(&items, &breaks, 500.0, LineAlign::Left);
+        assert_eq!(lines.len(), 1);
+        assert_eq!(text_of(&lines[0]), "alphabeta");
+    }
+}
