@@ -281,8 +281,11 @@ fn itemize_stretch(spans: &[&Span], c: &Collected, spec: &ParaSpec<'_>, items: &
             items.push(Item::Glue { width: w, stretch, shrink, style });
         } else if pos < text.len() {
             // A break with no space (after a hyphen, a slash, a dash): allowed, not free.
-            let cost = if text[..pos].ends_with('-') { 50.0 } else { 100.0 };
-            items.push(Item::Penalty { width: 0.0, cost, flagged: false, hyphen: None });
+            // A line ending in an explicit hyphen counts as hyphenated (TeX's
+            // \exhyphenpenalty): it joins the limit on consecutive hyphenated lines.
+            let hyphen = text[..pos].ends_with(['-', '\u{2010}']);
+            let cost = if hyphen { 50.0 } else { 100.0 };
+            items.push(Item::Penalty { width: 0.0, cost, flagged: hyphen, hyphen: None });
         }
         start = pos;
     }

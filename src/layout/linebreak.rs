@@ -31,6 +31,8 @@ struct Node {
     line: usize,
     fitness: u8,
     flagged: bool,
+    /// Consecutive hyphenated lines ending here.
+    hyphens: u8,
     demerits: f32,
     prev: Option<usize>,
     /// Running totals just after the break (discardable items skipped).
@@ -73,16 +75,26 @@ impl Totals {
 }
 
 /// Returns the indices of the items at which lines end (the last is the paragraph's end).
+///
+/// Justified text is judged by how much its spaces stretch or shrink. Ragged text (left,
+/// right or centred) is judged as TeX's `\raggedright` is: by the white space left at the
+/// line's end, measured against a virtual stretch at the line end (a quarter of the
+/// measure, at least 20 pt), so lines come out evenly ragged and hyphens stay rare.
 pub fn break_lines(items: &[Item], measure: f32, justify: bool) -> Vec<usize> {
     if justify {
-        for tolerance in [1.0, 3.0] {
-            if let Some(b) = optimum_fit(items, measure, tolerance) {
+        for tolerance in [1.0, 3.0, 1000.0] {
+            if let Some(b) = optimum_fit(items, measure, tolerance, None) {
                 return b;
             }
         }
+    } else if let Some(b) = optimum_fit(items, measure, 1000.0, Some((measure * 0.25).max(20.0))) {
+        return b;
     }
     first_fit(items, measure)
 }
+
+/// At most this many hyphenated lines in a row.
+const MAX_HYPHEN_RUN: u8 = 2;
 
 fn is_legal_break(items: &[Item], i: usize) -> Option<(f32, f32, bool)> {
     match &items[i] {
@@ -92,13 +104,14 @@ fn is_legal_break(items: &[Item], i: usize) -> Option<(f32, f32, bool)> {
     }
 }
 
-fn optimum_fit(items: &[Item], measure: f32, tolerance: f32) -> Option<Vec<usize>> {
+fn optimum_fit(items: &[Item], measure: f32, tolerance: f32, ragged: Option<f32>) -> Option<Vec<usize>> {
     let totals = Totals::new(items);
     let mut nodes = vec![Node {
         pos: 0,
         line: 0,
         fitness: 1,
         flagged: false,
+        hyphens: 0,
         demerits: 0.0,
         prev: None,
         width: 0.0,
@@ -108,18 +121,21 @@ fn optimum_fit(items: &[Item], measure: f32, tolerance: f32) -> Option<Vec<usize
     let mut active: Vec<usize> = vec![0];
     for b in 0..items.len() {
         let Some((pwidth, cost, flagged)) = is_legal_break(items, b) else { continue };
-        // Best new node per fitness class: (demerits, from node, ratio).
-        let mut best: [Option<(f32, usize)>; 4] = [None; 4];
+        // Best new node per fitness class and hyphen run: (demerits, from node).
+        let mut best: [Option<(f32, usize)>; 12] = [None; 12];
         let mut keep = Vec::with_capacity(active.len());
         for &a in &active {
             let node = nodes[a];
             let width = totals.width[b] - node.width + pwidth;
-            let ratio = if width < measure {
-                let st = totals.stretch[b] - node.stretch;
+            let st = totals.stretch[b] - node.stretch;
+            let ratio = if let (Some(end_stretch), true) = (ragged, width <= measure) {
+                // Ragged: only the line end stretches; the paragraph's last line is free.
+                if st >= 1e5 { 0.0 } else { (measure - width) / end_stretch }
+            } else if width < measure {
                 if st > 0.0 { (measure - width) / st } else { INFINITY }
             } else if width > measure {
                 let sh = totals.shrink[b] - node.shrink;
-                if sh > 0.0 { (measure - width) / sh } else { -INFINITY }
+                if sh > 0.0 && ragged.is_none() { (measure - width) / sh } else { -INFINITY }
             } else {
                 0.0
             };
@@ -127,7 +143,8 @@ fn optimum_fit(items: &[Item], measure: f32, tolerance: f32) -> Option<Vec<usize
             if !deactivate {
                 keep.push(a);
             }
-            if (-1.0..=tolerance).contains(&ratio) {
+            let hyphens = if flagged { node.hyphens + 1 } else { 0 };
+            if (-1.0..=tolerance).contains(&ratio) && hyphens <= MAX_HYPHEN_RUN {
                 let badness = 100.0 * ratio.abs().powi(3);
                 let mut d = (LINE_PENALTY + badness).powi(2);
                 if cost >= 0.0 {
@@ -143,7 +160,7 @@ fn optimum_fit(items: &[Item], measure: f32, tolerance: f32) -> Option<Vec<usize
                     d += FITNESS_DEMERITS;
                 }
                 let total = node.demerits + d;
-                let slot = &mut best[usize::from(fitness)];
+                let slot = &mut best[usize::from(fitness) * 3 + usize::from(hyphens)];
                 if slot.is_none_or(|(bd, _)| total < bd) {
                     *slot = Some((total, a));
                 }
@@ -161,13 +178,14 @@ fn optimum_fit(items: &[Item], measure: f32, tolerance: f32) -> Option<Vec<usize
                 after += 1;
             }
         }
-        for (fitness, slot) in best.iter().enumerate() {
+        for (k, slot) in best.iter().enumerate() {
             if let Some((demerits, from)) = *slot {
                 nodes.push(Node {
                     pos: b,
                     line: nodes[from].line + 1,
-                    fitness: fitness as u8,
+                    fitness: (k / 3) as u8,
                     flagged,
+                    hyphens: (k % 3) as u8,
                     demerits,
                     prev: Some(from),
                     width: totals.width[after],

@@ -166,6 +166,7 @@ impl Flow<'_> {
 
     /// Minimum (widest word) and maximum (one-line) content width of each column.
     fn measure_columns(&self, table: &Table, ncols: usize, size: f32) -> (Vec<f32>, Vec<f32>) {
+        let cap = (self.measure() / 4.0).max(60.0);
         let mut mins = vec![0.0f32; ncols];
         let mut maxs = vec![0.0f32; ncols];
         let rows = std::iter::once((&table.head, true)).chain(table.rows.iter().map(|r| (r, false)));
@@ -173,7 +174,9 @@ impl Flow<'_> {
             for (i, cell) in row.iter().enumerate().take(ncols) {
                 let mut ignore = |_: &[crate::doc::Block]| 0usize;
                 let c = Collected::new(cell, Self::cell_style(size, header), &mut ignore);
-                let spec = ParaSpec { fonts: self.fonts, hyphenate: None, measure: f32::MAX, justify: false };
+                // A token longer than a quarter of the measure (a URL, a long compound) does
+                // not set the column's minimum: it will be split at / . - _ ? instead.
+                let spec = ParaSpec { fonts: self.fonts, hyphenate: None, measure: cap, justify: false };
                 let items = super::inline::itemize(&c, &spec);
                 let (mut line, mut widest_line, mut widest_box) = (0.0f32, 0.0f32, 0.0f32);
                 for it in &items {
