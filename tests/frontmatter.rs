@@ -40,7 +40,9 @@ fn body_text(doc: &Document) -> String {
 
 #[test]
 fn corpus_bad_front_matter_is_line_4_and_never_body_text() {
-    let Some((doc, d)) = parse_file("/work/shared/corpus/bad/bad-front-matter.md") else { return };
+    let Some((doc, d)) = parse_file("/work/shared/corpus/bad/bad-front-matter.md") else {
+        return;
+    };
     let e = only_error(&d);
     assert_eq!(e.path, "/work/shared/corpus/bad/bad-front-matter.md");
     // `summary: Prices rose: then fell back: …`: the second colon is column 21.
@@ -48,58 +50,90 @@ fn corpus_bad_front_matter_is_line_4_and_never_body_text() {
     assert!(e.message.contains("mapping values are not allowed"), "{e}");
     assert!(!e.message.contains("line 3"), "block-relative line leaked into: {e}");
     let body = body_text(&doc);
-    assert!(!body.contains("Regional Briefing Desk"), "front matter rendered as body: {body}");
+    assert!(
+        !body.contains("Regional Briefing Desk"),
+        "front matter rendered as body: {body}"
+    );
     assert!(body.starts_with("Fertiliser prices and the spring sowing"), "{body}");
-    assert_eq!(doc.meta.title, "Fertiliser prices and the spring sowing", "falls back to the heading");
+    assert_eq!(
+        doc.meta.title, "Fertiliser prices and the spring sowing",
+        "falls back to the heading"
+    );
 }
 
 #[test]
 fn corpus_missing_image_is_line_13() {
-    let Some((doc, d)) = parse_file("/work/shared/corpus/bad/missing-image.md") else { return };
+    let Some((doc, d)) = parse_file("/work/shared/corpus/bad/missing-image.md") else {
+        return;
+    };
     let e = only_error(&d);
     assert_eq!((e.line, e.column), (13, 1), "{e}");
     assert!(e.message.contains("images/nope.png"), "{e}");
-    assert!(matches!(doc.blocks.get(2), Some(Block::Figure { .. })), "the node stays in the tree");
+    assert!(
+        matches!(doc.blocks.get(2), Some(Block::Figure { .. })),
+        "the node stays in the tree"
+    );
     assert!(body_text(&doc).contains("must still appear"));
 }
 
 #[test]
 fn corpus_unknown_key_is_line_2_with_suggestion() {
-    let Some((doc, d)) = parse_file("/work/shared/corpus/bad/unknown-key.md") else { return };
+    let Some((doc, d)) = parse_file("/work/shared/corpus/bad/unknown-key.md") else {
+        return;
+    };
     assert!(!d.has_errors(), "{:?}", d.items);
     assert_eq!(d.items.len(), 1, "{:?}", d.items);
     let w = &d.items[0];
     assert_eq!((w.line, w.column), (2, 1), "{w}");
     assert_eq!(w.message, "unknown key `titel`, did you mean `title`?");
     assert_eq!(doc.meta.title, "Cotton textiles in Uzbekistan");
-    assert_eq!(doc.meta.subtitle.as_deref(), Some("From raw fibre to finished garments"));
+    assert_eq!(
+        doc.meta.subtitle.as_deref(),
+        Some("From raw fibre to finished garments")
+    );
     assert!(body_text(&doc).contains("built in full"));
 }
 
 #[test]
 fn corpus_empty_file_warns() {
-    let Some((doc, d)) = parse_file("/work/shared/corpus/bad/empty.md") else { return };
+    let Some((doc, d)) = parse_file("/work/shared/corpus/bad/empty.md") else {
+        return;
+    };
     assert!(!d.has_errors());
     assert_eq!(d.items.len(), 1);
-    assert!(d.items[0].to_string().contains("empty.md:1:1: warning: file is empty"), "{}", d.items[0]);
+    assert!(
+        d.items[0].to_string().contains("empty.md:1:1: warning: file is empty"),
+        "{}",
+        d.items[0]
+    );
     assert_eq!(doc.meta.title, "empty");
     assert!(doc.blocks.is_empty());
 }
 
 #[test]
 fn unknown_key_suggestions_and_far_keys() {
-    let (_, d) = parse_text("k.md", "---\ntitle: T\n\nathor: X\nkeyword: a\nfrobnicate: 1\n---\nbody\n");
+    let (_, d) = parse_text(
+        "k.md",
+        "---\ntitle: T\n\nathor: X\nkeyword: a\nfrobnicate: 1\n---\nbody\n",
+    );
     let got: Vec<(usize, &str)> = d.items.iter().map(|w| (w.line, w.message.as_str())).collect();
     assert_eq!(got[0], (4, "unknown key `athor`, did you mean `author`?"));
     assert_eq!(got[1], (5, "unknown key `keyword`, did you mean `keywords`?"));
     assert_eq!(got[2].0, 6);
-    assert!(got[2].1.starts_with("unknown key `frobnicate` (known keys: title"), "{}", got[2].1);
+    assert!(
+        got[2].1.starts_with("unknown key `frobnicate` (known keys: title"),
+        "{}",
+        got[2].1
+    );
     assert!(!d.has_errors());
 }
 
 #[test]
 fn yaml_wrong_type_points_at_the_value() {
-    let (doc, d) = parse_text("w.md", "---\ntitle: Fine\nauthors:\n  - A\n  - [nested, list]\n---\n# H\n");
+    let (doc, d) = parse_text(
+        "w.md",
+        "---\ntitle: Fine\nauthors:\n  - A\n  - [nested, list]\n---\n# H\n",
+    );
     let e = only_error(&d);
     assert_eq!((e.line, e.column), (5, 5), "{e}");
     assert!(e.message.contains("expected a string"), "{e}");
@@ -112,7 +146,10 @@ fn yaml_wrong_type_points_at_the_value() {
 #[test]
 fn toml_errors_point_into_the_file() {
     // Syntax error: unterminated string on file line 3.
-    let (doc, d) = parse_text("t.md", "+++\ntitle = \"ok\"\nsummary = \"never closed\nlang = \"en\"\n+++\n\nBody.\n");
+    let (doc, d) = parse_text(
+        "t.md",
+        "+++\ntitle = \"ok\"\nsummary = \"never closed\nlang = \"en\"\n+++\n\nBody.\n",
+    );
     let e = only_error(&d);
     assert_eq!(e.line, 3, "{e}");
     assert!(e.column > 10, "{e}");
@@ -152,9 +189,15 @@ fn unclosed_front_matter_is_an_error_and_hidden() {
 fn dates_and_lists_from_both_syntaxes() {
     let (doc, d) = parse_text("a.md", "---\nauthor: Desk\ndate: 2024-10-15\nkeywords: [a, b]\n---\n");
     assert!(d.items.is_empty(), "{:?}", d.items);
-    assert_eq!((doc.meta.authors.as_slice(), doc.meta.date.as_deref()), (&["Desk".to_string()][..], Some("2024-10-15")));
+    assert_eq!(
+        (doc.meta.authors.as_slice(), doc.meta.date.as_deref()),
+        (&["Desk".to_string()][..], Some("2024-10-15"))
+    );
     assert_eq!(doc.meta.keywords, ["a", "b"]);
-    let (doc, d) = parse_text("a.md", "+++\nauthors = \"Desk\"\ndate = 2024-10-15T08:30:00Z\nkeywords = \"a, b\"\n+++\n");
+    let (doc, d) = parse_text(
+        "a.md",
+        "+++\nauthors = \"Desk\"\ndate = 2024-10-15T08:30:00Z\nkeywords = \"a, b\"\n+++\n",
+    );
     assert!(d.items.is_empty(), "{:?}", d.items);
     assert_eq!(doc.meta.authors, ["Desk"]);
     assert_eq!(doc.meta.date.as_deref(), Some("2024-10-15T08:30:00Z"));
