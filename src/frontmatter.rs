@@ -54,7 +54,11 @@ pub enum Split {
     /// No front matter: the body is the whole text.
     None,
     /// A closed block: its content's byte range and the byte offset where the body starts.
-    Block { kind: Kind, content: Range<usize>, body_start: usize },
+    Block {
+        kind: Kind,
+        content: Range<usize>,
+        body_start: usize,
+    },
     /// An opening `---`/`+++` line followed by `key:`/`key =` lines but no closing line. The
     /// body is taken to start after the first blank line (so the keys are not shown as text).
     Unclosed { kind: Kind, body_start: usize },
@@ -94,7 +98,11 @@ fn lines_from(text: &str, from: usize) -> impl Iterator<Item = (usize, usize, us
             None => (text.len(), text.len()),
         };
         pos = next;
-        let end = if text.get(start..end).is_some_and(|l| l.ends_with('\r')) { end - 1 } else { end };
+        let end = if text.get(start..end).is_some_and(|l| l.ends_with('\r')) {
+            end - 1
+        } else {
+            end
+        };
         Some((start, end, next))
     })
 }
@@ -102,7 +110,9 @@ fn lines_from(text: &str, from: usize) -> impl Iterator<Item = (usize, usize, us
 /// Finds the front-matter block at the very start of `text`.
 pub fn split(text: &str) -> Split {
     let mut lines = lines_from(text, 0);
-    let Some((s, e, next)) = lines.next() else { return Split::None };
+    let Some((s, e, next)) = lines.next() else {
+        return Split::None;
+    };
     let first = text.get(s..e).unwrap_or("").trim_end();
     let kind = match first {
         "---" => Kind::Yaml,
@@ -126,7 +136,11 @@ pub fn split(text: &str) -> Split {
             first_content = false;
         }
         if closing {
-            return Split::Block { kind, content: content_start..ls, body_start: lnext };
+            return Split::Block {
+                kind,
+                content: content_start..ls,
+                body_start: lnext,
+            };
         }
     }
     if !looks_like_keys {
@@ -140,7 +154,9 @@ pub fn split(text: &str) -> Split {
 
 /// `key:` (YAML) or `key =` (TOML) at the start of a line.
 fn looks_like_key_line(line: &str, kind: Kind) -> bool {
-    let key_end = line.find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-')).unwrap_or(line.len());
+    let key_end = line
+        .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-'))
+        .unwrap_or(line.len());
     if key_end == 0 {
         return false;
     }
@@ -158,10 +174,17 @@ pub fn parse(src: &Source, diags: &mut Diagnostics) -> (Fields, usize) {
         Split::None => (Fields::default(), 0),
         Split::Unclosed { kind, body_start } => {
             let fence = if kind == Kind::Yaml { "---" } else { "+++" };
-            diags.push(src.error_at(0, format!("front matter opened here is never closed: add a `{fence}` line after it")));
+            diags.push(src.error_at(
+                0,
+                format!("front matter opened here is never closed: add a `{fence}` line after it"),
+            ));
             (Fields::default(), body_start)
         }
-        Split::Block { kind, content, body_start } => {
+        Split::Block {
+            kind,
+            content,
+            body_start,
+        } => {
             let fields = match kind {
                 Kind::Yaml => parse_yaml(src, content, diags),
                 Kind::Toml => parse_toml(src, content, diags),
@@ -216,7 +239,10 @@ fn scan_keys(src: &Source, content: &Range<usize>, kind: Kind) -> Vec<KeyAt> {
         };
         let key = key.trim().trim_matches(|c| c == '"' || c == '\'');
         if !key.is_empty() {
-            keys.push(KeyAt { key: key.to_string(), offset: ls });
+            keys.push(KeyAt {
+                key: key.to_string(),
+                offset: ls,
+            });
         }
     }
     keys
@@ -229,7 +255,10 @@ fn check_duplicates(src: &Source, keys: &[KeyAt], diags: &mut Diagnostics) -> bo
     for (i, k) in keys.iter().enumerate() {
         if let Some(first) = keys.get(..i).and_then(|before| before.iter().find(|p| p.key == k.key)) {
             let (line, _) = src.line_col(first.offset);
-            diags.push(src.error_at(k.offset, format!("duplicate key `{}` in front matter (first given on line {line})", k.key)));
+            diags.push(src.error_at(
+                k.offset,
+                format!("duplicate key `{}` in front matter (first given on line {line})", k.key),
+            ));
             ok = false;
         }
     }
@@ -237,7 +266,13 @@ fn check_duplicates(src: &Source, keys: &[KeyAt], diags: &mut Diagnostics) -> bo
 }
 
 /// Warns about keys that are not in [`KNOWN_KEYS`], suggesting the closest known key.
-fn check_unknown<'k>(src: &Source, found: impl Iterator<Item = &'k str>, located: &[KeyAt], fallback: usize, diags: &mut Diagnostics) {
+fn check_unknown<'k>(
+    src: &Source,
+    found: impl Iterator<Item = &'k str>,
+    located: &[KeyAt],
+    fallback: usize,
+    diags: &mut Diagnostics,
+) {
     for key in found {
         if KNOWN_KEYS.contains(&key) {
             continue;
@@ -255,7 +290,10 @@ fn check_unknown<'k>(src: &Source, found: impl Iterator<Item = &'k str>, located
 /// enough to be a plausible typo.
 pub fn closest_key(key: &str) -> Option<&'static str> {
     let lower = key.to_lowercase();
-    let (dist, best) = KNOWN_KEYS.iter().map(|k| (edit_distance(&lower, k), *k)).min_by_key(|&(d, _)| d)?;
+    let (dist, best) = KNOWN_KEYS
+        .iter()
+        .map(|k| (edit_distance(&lower, k), *k))
+        .min_by_key(|&(d, _)| d)?;
     let limit = (key.chars().count() / 3).max(2);
     (dist <= limit).then_some(best)
 }
@@ -277,7 +315,9 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
     for i in 1..=a.len() {
         for j in 1..=b.len() {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut v = (d[(i - 1) * w + j] + 1).min(d[i * w + j - 1] + 1).min(d[(i - 1) * w + j - 1] + cost);
+            let mut v = (d[(i - 1) * w + j] + 1)
+                .min(d[i * w + j - 1] + 1)
+                .min(d[(i - 1) * w + j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
                 v = v.min(d[(i - 2) * w + j - 2] + 1);
             }
@@ -288,15 +328,16 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
 }
 
 /// Rewrites the block-relative ` at line N column M` mentions in a serde_yaml message to
-/// file lines, and drops the trailing one (the diagnostic carries the position).
-fn yaml_message(message: &str, first_line: usize) -> String {
+/// file lines, dropping the one at `main` (the block-relative position the diagnostic
+/// itself carries).
+fn yaml_message(message: &str, first_line: usize, main: (usize, usize)) -> String {
     let mut out = String::new();
     let mut rest = message;
     while let Some(i) = rest.find(" at line ") {
         out.push_str(rest.get(..i).unwrap_or(""));
         let after = rest.get(i + " at line ".len()..).unwrap_or("");
         let digits = after.find(|c: char| !c.is_ascii_digit()).unwrap_or(after.len());
-        let n: usize = after.get(..digits).and_then(|d| d.parse().ok()).unwrap_or(0);
+        let line: usize = after.get(..digits).and_then(|d| d.parse().ok()).unwrap_or(0);
         let tail = after.get(digits..).unwrap_or("");
         let Some(col_part) = tail.strip_prefix(" column ") else {
             out.push_str(" at line ");
@@ -304,12 +345,14 @@ fn yaml_message(message: &str, first_line: usize) -> String {
             continue;
         };
         let cdigits = col_part.find(|c: char| !c.is_ascii_digit()).unwrap_or(col_part.len());
-        let remaining = col_part.get(cdigits..).unwrap_or("");
-        if !remaining.is_empty() {
-            let col = col_part.get(..cdigits).unwrap_or("");
-            out.push_str(&format!(" at line {} column {col}", first_line + n.saturating_sub(1)));
+        let column: usize = col_part.get(..cdigits).and_then(|d| d.parse().ok()).unwrap_or(0);
+        if (line, column) != main {
+            out.push_str(&format!(
+                " at line {} column {column}",
+                first_line + line.saturating_sub(1)
+            ));
         }
-        rest = remaining;
+        rest = col_part.get(cdigits..).unwrap_or("");
     }
     out.push_str(rest);
     out
@@ -324,7 +367,10 @@ fn parse_yaml(src: &Source, content: Range<usize>, diags: &mut Diagnostics) -> O
         let line = src.text.get(ls..le).unwrap_or("");
         let indent = line.len() - line.trim_start_matches([' ', '\t']).len();
         if let Some(t) = line.get(..indent).and_then(|i| i.find('\t')) {
-            diags.push(src.error_at(ls + t, "tab character in YAML front matter indentation; indent with spaces"));
+            diags.push(src.error_at(
+                ls + t,
+                "tab character in YAML front matter indentation; indent with spaces",
+            ));
             ok = false;
         }
     }
@@ -335,7 +381,15 @@ fn parse_yaml(src: &Source, content: Range<usize>, diags: &mut Diagnostics) -> O
     }
     let yaml_error = |e: serde_yaml::Error| {
         let (line, column) = e.location().map_or((0, 1), |l| (l.line(), l.column()));
-        Diagnostic::error(src.name(), first_line + line.saturating_sub(1), column, format!("front matter: {}", yaml_message(&e.to_string(), first_line)))
+        Diagnostic::error(
+            src.name(),
+            first_line + line.saturating_sub(1),
+            column,
+            format!(
+                "front matter: {}",
+                yaml_message(&e.to_string(), first_line, (line, column))
+            ),
+        )
     };
     let value: serde_yaml::Value = match serde_yaml::from_str(text) {
         Ok(v) => v,
@@ -357,7 +411,7 @@ fn parse_yaml(src: &Source, content: Range<usize>, diags: &mut Diagnostics) -> O
         match k.as_str() {
             Some(s) => names.push(s.to_string()),
             None => {
-                diags.push(src.error_at(content.start, format!("front matter key {k:?} is not a name")));
+                diags.push(src.error_at(content.start, "front matter keys must be names (`title: …`)"));
                 return None;
             }
         }
@@ -424,7 +478,11 @@ impl Raw {
         for names in [self.author, self.authors].into_iter().flatten() {
             authors.extend(names.0);
         }
-        let authors = authors.into_iter().map(|a| a.trim().to_string()).filter(|a| !a.is_empty()).collect();
+        let authors = authors
+            .into_iter()
+            .map(|a| a.trim().to_string())
+            .filter(|a| !a.is_empty())
+            .collect();
         let keywords = self
             .keywords
             .map(|k| k.0)
@@ -543,23 +601,58 @@ mod tests {
     #[test]
     fn split_rules() {
         assert_eq!(split("# hi\n"), Split::None);
-        assert_eq!(split("---\n\ntext\n---\n"), Split::None, "blank first line: thematic break");
-        assert_eq!(split("---\ntitle: x\n---\nbody"), Split::Block { kind: Kind::Yaml, content: 4..13, body_start: 17 });
-        assert_eq!(split("+++\ntitle = 'x'\n+++\n"), Split::Block { kind: Kind::Toml, content: 4..16, body_start: 20 });
-        assert_eq!(split("---\ntitle: x\n...\n"), Split::Block { kind: Kind::Yaml, content: 4..13, body_start: 17 });
-        assert_eq!(split("---\ntitle: x\nmore\n\nbody\n"), Split::Unclosed { kind: Kind::Yaml, body_start: 19 });
+        assert_eq!(
+            split("---\n\ntext\n---\n"),
+            Split::None,
+            "blank first line: thematic break"
+        );
+        assert_eq!(
+            split("---\ntitle: x\n---\nbody"),
+            Split::Block {
+                kind: Kind::Yaml,
+                content: 4..13,
+                body_start: 17
+            }
+        );
+        assert_eq!(
+            split("+++\ntitle = 'x'\n+++\n"),
+            Split::Block {
+                kind: Kind::Toml,
+                content: 4..16,
+                body_start: 20
+            }
+        );
+        assert_eq!(
+            split("---\ntitle: x\n...\n"),
+            Split::Block {
+                kind: Kind::Yaml,
+                content: 4..13,
+                body_start: 17
+            }
+        );
+        assert_eq!(
+            split("---\ntitle: x\nmore\n\nbody\n"),
+            Split::Unclosed {
+                kind: Kind::Yaml,
+                body_start: 19
+            }
+        );
         assert_eq!(split("---\nJust text\n"), Split::None);
     }
 
     #[test]
     fn yaml_fields() {
-        let (f, body, d) = run("---\ntitle: T\nauthors: [A, B]\ndate: 2024-03-01\nkeywords: a, b ,c\nexpect: {x: 1}\n---\nbody\n");
+        let (f, body, d) =
+            run("---\ntitle: T\nauthors: [A, B]\ndate: 2024-03-01\nkeywords: a, b ,c\nexpect: {x: 1}\n---\nbody\n");
         assert!(d.items.is_empty(), "{:?}", d.items);
         assert_eq!(f.title.as_deref(), Some("T"));
         assert_eq!(f.authors, ["A", "B"]);
         assert_eq!(f.date.as_deref(), Some("2024-03-01"));
         assert_eq!(f.keywords, ["a", "b", "c"]);
-        assert_eq!(body, "---\ntitle: T\nauthors: [A, B]\ndate: 2024-03-01\nkeywords: a, b ,c\nexpect: {x: 1}\n---\n".len());
+        assert_eq!(
+            body,
+            "---\ntitle: T\nauthors: [A, B]\ndate: 2024-03-01\nkeywords: a, b ,c\nexpect: {x: 1}\n---\n".len()
+        );
     }
 
     #[test]
@@ -579,13 +672,26 @@ mod tests {
         let (_, _, d) = run("---\ntitle: x\nlang: en\ntitle: y\n---\n");
         let e = d.errors().next().expect("duplicate error");
         assert_eq!((e.line, e.column), (4, 1), "{e}");
-        assert!(e.message.contains("duplicate key `title`") && e.message.contains("line 2"), "{e}");
+        assert!(
+            e.message.contains("duplicate key `title`") && e.message.contains("line 2"),
+            "{e}"
+        );
     }
 
     #[test]
     fn yaml_message_positions_are_file_lines() {
-        assert_eq!(yaml_message("x at line 2 column 3, while scanning at line 1 column 8", 2), "x at line 3 column 3, while scanning");
-        assert_eq!(yaml_message("mapping values are not allowed in this context at line 3 column 21", 2), "mapping values are not allowed in this context");
+        assert_eq!(
+            yaml_message("x at line 2 column 3, while scanning at line 1 column 8", 2, (2, 3)),
+            "x, while scanning at line 2 column 8"
+        );
+        assert_eq!(
+            yaml_message(
+                "mapping values are not allowed in this context at line 3 column 21",
+                2,
+                (3, 21)
+            ),
+            "mapping values are not allowed in this context"
+        );
     }
 
     #[test]

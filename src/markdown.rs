@@ -23,6 +23,7 @@ use crate::frontmatter;
 use crate::slug::Slugger;
 use crate::source::Source;
 use pulldown_cmark::{Alignment, CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeSet, HashMap};
 use std::ops::Range;
 use std::path::{Component, Path};
@@ -46,7 +47,11 @@ pub fn parse(src: &Source, diags: &mut Diagnostics) -> Document {
     if src.text.trim().is_empty() {
         diags.push(src.warning_at(0, "file is empty"));
         let meta = resolve_meta(src, frontmatter::Fields::default(), &[]);
-        return Document { version: TREE_VERSION, meta, blocks: Vec::new() };
+        return Document {
+            version: TREE_VERSION,
+            meta,
+            blocks: Vec::new(),
+        };
     }
     let mut local = Diagnostics::new();
     let (fields, body_start) = frontmatter::parse(src, &mut local);
@@ -60,7 +65,11 @@ pub fn parse(src: &Source, diags: &mut Diagnostics) -> Document {
     // Messages in file order (checks that run after the walk would otherwise come last).
     local.items.sort_by_key(|d| (d.line, d.column));
     diags.items.extend(local.items);
-    Document { version: TREE_VERSION, meta, blocks }
+    Document {
+        version: TREE_VERSION,
+        meta,
+        blocks,
+    }
 }
 
 /// Applies the fallbacks: title from front matter, else first heading, else file stem;
@@ -70,7 +79,11 @@ fn resolve_meta(src: &Source, f: frontmatter::Fields, blocks: &[Block]) -> Meta 
         Block::Heading { content, .. } => Some(plain_text(content).trim().to_string()).filter(|t| !t.is_empty()),
         _ => None,
     });
-    let stem = src.path.file_stem().map(|s| s.to_string_lossy().into_owned()).filter(|s| !s.is_empty());
+    let stem = src
+        .path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .filter(|s| !s.is_empty());
     let title = f.title.or(heading).or(stem).unwrap_or_else(|| "Untitled".to_string());
     Meta {
         title,
@@ -113,20 +126,50 @@ fn collect_events(src: &Source, body_start: usize) -> Vec<Ev<'_>> {
 enum Kind {
     Root,
     Quote,
-    List { start: Option<u64>, tight: bool, items: Vec<ListItem> },
-    Item { task: Option<bool>, has_paragraph: bool },
+    List {
+        start: Option<u64>,
+        tight: bool,
+        items: Vec<ListItem>,
+    },
+    Item {
+        task: Option<bool>,
+        has_paragraph: bool,
+    },
     Paragraph,
-    Heading { level: u8, id: Option<String> },
-    Code { lang: Option<String>, text: String },
-    Html { html: String },
-    Table { aligns: Vec<Align>, head: Vec<Cell>, rows: Vec<Vec<Cell>> },
-    Row { cells: Vec<Cell>, head: bool, cell_ranges: Vec<Range<usize>> },
+    Heading {
+        level: u8,
+        id: Option<String>,
+    },
+    Code {
+        lang: Option<String>,
+        text: String,
+    },
+    Html {
+        html: String,
+    },
+    Table {
+        aligns: Vec<Align>,
+        head: Vec<Cell>,
+        rows: Vec<Vec<Cell>>,
+    },
+    Row {
+        cells: Vec<Cell>,
+        head: bool,
+        cell_ranges: Vec<Range<usize>>,
+    },
     Cell,
     Emph,
     Strong,
     Strike,
-    Link { url: String, title: String, keep: bool },
-    Image { src: String, title: String },
+    Link {
+        url: String,
+        title: String,
+        keep: bool,
+    },
+    Image {
+        src: String,
+        title: String,
+    },
     /// Something brief does not model (never produced with [`options`]); its content flows
     /// into the parent.
     Transparent,
@@ -141,7 +184,12 @@ struct Frame {
 
 impl Frame {
     fn new(kind: Kind, start: usize) -> Self {
-        Frame { kind, blocks: Vec::new(), inlines: Vec::new(), start }
+        Frame {
+            kind,
+            blocks: Vec::new(),
+            inlines: Vec::new(),
+            start,
+        }
     }
 
     /// Appends a block, first turning loose inline content (tight list items) into a
@@ -171,8 +219,12 @@ impl Frame {
 
 /// The caption of a `Table: …` paragraph (pandoc's convention), if `block` is one.
 fn table_caption(block: &Block) -> Option<Vec<Inline>> {
-    let Block::Paragraph { content } = block else { return None };
-    let Some(Inline::Text { text }) = content.first() else { return None };
+    let Block::Paragraph { content } = block else {
+        return None;
+    };
+    let Some(Inline::Text { text }) = content.first() else {
+        return None;
+    };
     let rest = text.strip_prefix("Table:")?.trim_start().to_string();
     let mut caption = content.clone();
     if rest.is_empty() {
@@ -185,7 +237,9 @@ fn table_caption(block: &Block) -> Option<Vec<Inline>> {
 
 /// `Some(caption)` unless the caption is blank.
 fn non_empty(caption: Vec<Inline>) -> Option<Vec<Inline>> {
-    let blank = caption.iter().all(|i| matches!(i, Inline::Text { text } if text.trim().is_empty()) || matches!(i, Inline::SoftBreak));
+    let blank = caption
+        .iter()
+        .all(|i| matches!(i, Inline::Text { text } if text.trim().is_empty()) || matches!(i, Inline::SoftBreak));
     (!blank).then_some(caption)
 }
 
@@ -234,11 +288,14 @@ impl<'s, 'd> Builder<'s, 'd> {
             match event {
                 Event::Start(Tag::FootnoteDefinition(label)) => {
                     let end = matching_end(&events, i);
-                    let key = label.to_lowercase();
-                    if defs.contains_key(&key) {
-                        diags.push(src.warning_at(range.start, format!("footnote `[^{label}]` is defined twice; the first definition is used")));
-                    } else {
-                        defs.insert(key, i + 1..end);
+                    match defs.entry(label.to_lowercase()) {
+                        Entry::Occupied(_) => diags.push(src.warning_at(
+                            range.start,
+                            format!("footnote `[^{label}]` is defined twice; the first definition is used"),
+                        )),
+                        Entry::Vacant(slot) => {
+                            slot.insert(i + 1..end);
+                        }
                     }
                 }
                 Event::Start(Tag::Heading { id: Some(id), .. }) => explicit_ids.push(id.to_string()),
@@ -271,12 +328,18 @@ impl<'s, 'd> Builder<'s, 'd> {
         unused.sort();
         for (index, label) in unused {
             let at = self.events.get(index.saturating_sub(1)).map_or(0, |(_, r)| r.start);
-            self.diags.push(self.src.warning_at(at, format!("footnote `[^{label}]` is defined but never referenced")));
+            self.diags.push(
+                self.src
+                    .warning_at(at, format!("footnote `[^{label}]` is defined but never referenced")),
+            );
         }
         for (url, at) in std::mem::take(&mut self.internal_links) {
             let id = url.trim_start_matches('#');
             if !id.is_empty() && !self.slugs.contains(id) {
-                self.diags.push(self.src.warning_at(at, format!("link to `{url}`: no heading has that id")));
+                self.diags.push(
+                    self.src
+                        .warning_at(at, format!("link to `{url}`: no heading has that id")),
+                );
             }
         }
         blocks
@@ -287,7 +350,9 @@ impl<'s, 'd> Builder<'s, 'd> {
         let mut stack = vec![Frame::new(Kind::Root, 0)];
         let mut i = range.start;
         while i < range.end {
-            let Some((event, r)) = self.events.get(i).cloned() else { break };
+            let Some((event, r)) = self.events.get(i).cloned() else {
+                break;
+            };
             if matches!(event, Event::Start(Tag::FootnoteDefinition(_))) {
                 i = matching_end(&self.events, i) + 1;
                 continue;
@@ -345,7 +410,12 @@ impl<'s, 'd> Builder<'s, 'd> {
                 }
             }
             Event::TaskListMarker(checked) => {
-                if let Some(Kind::Item { task, .. }) = stack.iter_mut().rev().map(|f| &mut f.kind).find(|k| matches!(k, Kind::Item { .. })) {
+                if let Some(Kind::Item { task, .. }) = stack
+                    .iter_mut()
+                    .rev()
+                    .map(|f| &mut f.kind)
+                    .find(|k| matches!(k, Kind::Item { .. }))
+                {
                     *task = Some(checked);
                 }
             }
@@ -355,26 +425,85 @@ impl<'s, 'd> Builder<'s, 'd> {
     fn open(&mut self, stack: &mut Vec<Frame>, tag: Tag<'s>, r: Range<usize>) {
         let kind = match tag {
             Tag::Paragraph => {
-                if let Some(Frame { kind: Kind::Item { has_paragraph, .. }, .. }) = stack.last_mut() {
+                if let Some(Frame {
+                    kind: Kind::Item { has_paragraph, .. },
+                    ..
+                }) = stack.last_mut()
+                {
                     *has_paragraph = true;
                 }
                 Kind::Paragraph
             }
-            Tag::Heading { level, id, .. } => Kind::Heading { level: level as u8, id: id.map(|i| i.to_string()) },
+            Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            } => {
+                if !classes.is_empty() || !attrs.is_empty() {
+                    let names: Vec<String> = classes
+                        .iter()
+                        .map(|c| format!(".{c}"))
+                        .chain(
+                            attrs
+                                .iter()
+                                .map(|(k, v)| v.as_ref().map_or(k.to_string(), |v| format!("{k}={v}"))),
+                        )
+                        .collect();
+                    self.diags.push(self.src.warning_at(
+                        r.start,
+                        format!(
+                            "heading attributes `{}` are ignored (only `{{#id}}` is used); write `\\{{` to keep a brace as text",
+                            names.join(" ")
+                        ),
+                    ));
+                }
+                let id = id.map(|i| self.clean(&i, &r)).filter(|i| !i.is_empty());
+                Kind::Heading { level: level as u8, id }
+            }
             Tag::BlockQuote(_) => Kind::Quote,
             Tag::CodeBlock(CodeBlockKind::Fenced(info)) => {
                 let lang = info.split_whitespace().next().map(str::to_string);
-                Kind::Code { lang, text: String::new() }
+                Kind::Code {
+                    lang,
+                    text: String::new(),
+                }
             }
-            Tag::CodeBlock(CodeBlockKind::Indented) => Kind::Code { lang: None, text: String::new() },
+            Tag::CodeBlock(CodeBlockKind::Indented) => Kind::Code {
+                lang: None,
+                text: String::new(),
+            },
             Tag::HtmlBlock => Kind::Html { html: String::new() },
-            Tag::List(start) => Kind::List { start, tight: true, items: Vec::new() },
-            Tag::Item => Kind::Item { task: None, has_paragraph: false },
-            Tag::Table(aligns) => Kind::Table { aligns: aligns.iter().map(|a| align(*a)).collect(), head: Vec::new(), rows: Vec::new() },
-            Tag::TableHead => Kind::Row { cells: Vec::new(), head: true, cell_ranges: Vec::new() },
-            Tag::TableRow => Kind::Row { cells: Vec::new(), head: false, cell_ranges: Vec::new() },
+            Tag::List(start) => Kind::List {
+                start,
+                tight: true,
+                items: Vec::new(),
+            },
+            Tag::Item => Kind::Item {
+                task: None,
+                has_paragraph: false,
+            },
+            Tag::Table(aligns) => Kind::Table {
+                aligns: aligns.iter().map(|a| align(*a)).collect(),
+                head: Vec::new(),
+                rows: Vec::new(),
+            },
+            Tag::TableHead => Kind::Row {
+                cells: Vec::new(),
+                head: true,
+                cell_ranges: Vec::new(),
+            },
+            Tag::TableRow => Kind::Row {
+                cells: Vec::new(),
+                head: false,
+                cell_ranges: Vec::new(),
+            },
             Tag::TableCell => {
-                if let Some(Frame { kind: Kind::Row { cell_ranges, .. }, .. }) = stack.last_mut() {
+                if let Some(Frame {
+                    kind: Kind::Row { cell_ranges, .. },
+                    ..
+                }) = stack.last_mut()
+                {
                     cell_ranges.push(r.clone());
                 }
                 Kind::Cell
@@ -382,16 +511,32 @@ impl<'s, 'd> Builder<'s, 'd> {
             Tag::Emphasis => Kind::Emph,
             Tag::Strong => Kind::Strong,
             Tag::Strikethrough => Kind::Strike,
-            Tag::Link { link_type, dest_url, title, .. } => {
+            Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                ..
+            } => {
                 let url = self.clean(&dest_url, &r);
-                let url = if link_type == LinkType::Email && !url.contains(':') { format!("mailto:{url}") } else { url };
+                let url = if link_type == LinkType::Email && !url.contains(':') {
+                    format!("mailto:{url}")
+                } else {
+                    url
+                };
                 let keep = self.check_link(&url, r.start);
-                Kind::Link { url, title: self.clean(&title, &r), keep }
+                Kind::Link {
+                    url,
+                    title: self.clean(&title, &r),
+                    keep,
+                }
             }
             Tag::Image { dest_url, title, .. } => {
                 let url = self.clean(&dest_url, &r);
                 self.check_image(&url, r.start);
-                Kind::Image { src: url, title: self.clean(&title, &r) }
+                Kind::Image {
+                    src: url,
+                    title: self.clean(&title, &r),
+                }
             }
             _ => Kind::Transparent,
         };
@@ -409,14 +554,28 @@ impl<'s, 'd> Builder<'s, 'd> {
     /// cell and the row's end).
     fn check_row(&mut self, cells: &[Range<usize>], row: Range<usize>, columns: usize) {
         let padded = cells.iter().filter(|c| c.is_empty() && c.start >= row.end).count();
-        let last_end = cells.iter().filter(|c| !c.is_empty()).map(|c| c.end).max().unwrap_or(row.start);
+        let last_end = cells
+            .iter()
+            .filter(|c| !c.is_empty())
+            .map(|c| c.end)
+            .max()
+            .unwrap_or(row.start);
         let rest = self.src.text.get(last_end.min(row.end)..row.end).unwrap_or("");
         let extra = rest.split('|').filter(|c| !c.trim().is_empty()).count();
         if padded > 0 {
             let given = columns.saturating_sub(padded);
-            self.diags.push(self.src.warning_at(row.start, format!("table row has {given} cells but the table has {columns} columns; padded with empty cells")));
+            self.diags.push(self.src.warning_at(
+                row.start,
+                format!("table row has {given} cells but the table has {columns} columns; padded with empty cells"),
+            ));
         } else if extra > 0 {
-            self.diags.push(self.src.warning_at(row.start, format!("table row has {} cells but the table has {columns} columns; extra cells dropped", columns + extra)));
+            self.diags.push(self.src.warning_at(
+                row.start,
+                format!(
+                    "table row has {} cells but the table has {columns} columns; extra cells dropped",
+                    columns + extra
+                ),
+            ));
         }
     }
 
@@ -427,7 +586,12 @@ impl<'s, 'd> Builder<'s, 'd> {
         }
         let Some(frame) = stack.pop() else { return };
         let Some(parent) = stack.last_mut() else { return };
-        let Frame { kind, mut blocks, inlines, start } = frame;
+        let Frame {
+            kind,
+            mut blocks,
+            inlines,
+            start,
+        } = frame;
         match kind {
             Kind::Root => {}
             Kind::Paragraph => parent.push_block(paragraph_or_figure(inlines)),
@@ -436,16 +600,28 @@ impl<'s, 'd> Builder<'s, 'd> {
                     Some(id) => {
                         let (unique, changed) = self.slugs.explicit(&id);
                         if changed {
-                            self.diags.push(self.src.warning_at(start, format!("heading id `{id}` is used twice; this one becomes `{unique}`")));
+                            self.diags.push(self.src.warning_at(
+                                start,
+                                format!("heading id `{id}` is used twice; this one becomes `{unique}`"),
+                            ));
                         }
                         unique
                     }
                     None => self.slugs.generated(&plain_text(&inlines)),
                 };
-                parent.push_block(Block::Heading { level, id, content: inlines });
+                parent.push_block(Block::Heading {
+                    level,
+                    id,
+                    content: inlines,
+                });
             }
             Kind::Quote => {
-                let mut f = Frame { kind: Kind::Quote, blocks, inlines, start };
+                let mut f = Frame {
+                    kind: Kind::Quote,
+                    blocks,
+                    inlines,
+                    start,
+                };
                 f.flush_inlines();
                 parent.push_block(Block::BlockQuote { blocks: f.blocks });
             }
@@ -464,11 +640,25 @@ impl<'s, 'd> Builder<'s, 'd> {
                 }
             }
             Kind::Table { aligns, head, rows } => {
-                let table = Table { caption: None, aligns, head, rows };
+                let table = Table {
+                    caption: None,
+                    aligns,
+                    head,
+                    rows,
+                };
                 parent.push_block(Block::Table(table));
             }
-            Kind::Row { mut cells, head, cell_ranges } => {
-                if let Kind::Table { aligns, head: table_head, rows } = &mut parent.kind {
+            Kind::Row {
+                mut cells,
+                head,
+                cell_ranges,
+            } => {
+                if let Kind::Table {
+                    aligns,
+                    head: table_head,
+                    rows,
+                } = &mut parent.kind
+                {
                     let columns = aligns.len();
                     self.check_row(&cell_ranges, r, columns);
                     if cells.len() != columns {
@@ -491,7 +681,11 @@ impl<'s, 'd> Builder<'s, 'd> {
             Kind::Strike => parent.inlines.push(Inline::Strikethrough { content: inlines }),
             Kind::Link { url, title, keep } => {
                 if keep {
-                    parent.inlines.push(Inline::Link { url, title, content: inlines });
+                    parent.inlines.push(Inline::Link {
+                        url,
+                        title,
+                        content: inlines,
+                    });
                 } else {
                     for inline in inlines {
                         append_inline(&mut parent.inlines, inline);
@@ -500,7 +694,9 @@ impl<'s, 'd> Builder<'s, 'd> {
             }
             Kind::Image { src, title } => {
                 let alt = plain_text(&inlines);
-                parent.inlines.push(Inline::Image { image: Image { src, alt, title } });
+                parent.inlines.push(Inline::Image {
+                    image: Image { src, alt, title },
+                });
             }
             Kind::Transparent => {
                 for inline in inlines {
@@ -530,7 +726,10 @@ impl<'s, 'd> Builder<'s, 'd> {
             if let Some(pos) = source.find(&literal) {
                 let escaped = source.get(..pos).is_some_and(|b| b.ends_with('\\'));
                 if !escaped {
-                    self.diags.push(self.src.warning_at(r.start + pos, format!("footnote `{literal}` is not defined; kept as text")));
+                    self.diags.push(self.src.warning_at(
+                        r.start + pos,
+                        format!("footnote `{literal}` is not defined; kept as text"),
+                    ));
                 }
             }
         }
@@ -542,18 +741,27 @@ impl<'s, 'd> Builder<'s, 'd> {
         let key = label.to_lowercase();
         let literal = Inline::text(format!("[^{label}]"));
         let Some(range) = self.defs.get(&key).cloned() else {
-            self.diags.push(self.src.warning_at(at, format!("footnote `[^{label}]` is not defined; kept as text")));
+            self.diags.push(
+                self.src
+                    .warning_at(at, format!("footnote `[^{label}]` is not defined; kept as text")),
+            );
             return literal;
         };
         if let Some(blocks) = self.notes.get(&key) {
             return Inline::Note { blocks: blocks.clone() };
         }
         if self.in_progress.contains(&key) {
-            self.diags.push(self.src.warning_at(at, format!("footnote `[^{label}]` refers to itself; kept as text")));
+            self.diags.push(
+                self.src
+                    .warning_at(at, format!("footnote `[^{label}]` refers to itself; kept as text")),
+            );
             return literal;
         }
         if self.in_progress.len() >= MAX_NOTE_DEPTH {
-            self.diags.push(self.src.warning_at(at, format!("footnote `[^{label}]` is nested more than {MAX_NOTE_DEPTH} notes deep; kept as text")));
+            self.diags.push(self.src.warning_at(
+                at,
+                format!("footnote `[^{label}]` is nested more than {MAX_NOTE_DEPTH} notes deep; kept as text"),
+            ));
             return literal;
         }
         self.in_progress.push(key.clone());
@@ -572,7 +780,10 @@ impl<'s, 'd> Builder<'s, 'd> {
             if self.warned.insert(c) {
                 let source = self.src.text.get(r.clone()).unwrap_or("");
                 let at = r.start + source.find(c).unwrap_or(0);
-                self.diags.push(self.src.warning_at(at, format!("character U+{:04X} is not allowed in documents; removed", c as u32)));
+                self.diags.push(self.src.warning_at(
+                    at,
+                    format!("character U+{:04X} is not allowed in documents; removed", c as u32),
+                ));
             }
         }
         s.chars().filter(|&c| !forbidden(c)).collect()
@@ -588,7 +799,10 @@ impl<'s, 'd> Builder<'s, 'd> {
             None => true,
             Some(s) if matches!(s.as_str(), "http" | "https" | "mailto") => true,
             Some(s) => {
-                self.diags.push(self.src.warning_at(at, format!("link to `{url}` uses the `{s}:` scheme, which is not allowed; link dropped, text kept")));
+                self.diags.push(self.src.warning_at(
+                    at,
+                    format!("link to `{url}` uses the `{s}:` scheme, which is not allowed; link dropped, text kept"),
+                ));
                 false
             }
         }
@@ -597,10 +811,16 @@ impl<'s, 'd> Builder<'s, 'd> {
     fn check_image(&mut self, url: &str, at: usize) {
         match scheme(url) {
             Some(s) if s == "http" || s == "https" => {
-                self.diags.push(self.src.warning_at(at, format!("remote image `{url}` is not fetched; its alt text is shown instead")));
+                self.diags.push(self.src.warning_at(
+                    at,
+                    format!("remote image `{url}` is not fetched; its alt text is shown instead"),
+                ));
             }
             Some(s) if s.len() > 1 => {
-                self.diags.push(self.src.error_at(at, format!("image `{url}`: the `{s}:` scheme is not supported; use a file next to the source")));
+                self.diags.push(self.src.error_at(
+                    at,
+                    format!("image `{url}`: the `{s}:` scheme is not supported; use a file next to the source"),
+                ));
             }
             _ => check_local_image(self.src, url, at, self.diags),
         }
@@ -615,9 +835,13 @@ fn check_local_image(src: &Source, url: &str, at: usize, diags: &mut Diagnostics
     }
     let decoded = percent_decode(url);
     let path = Path::new(&decoded);
-    let drive = decoded.as_bytes().get(1) == Some(&b':') && decoded.as_bytes().first().is_some_and(u8::is_ascii_alphabetic);
+    let drive =
+        decoded.as_bytes().get(1) == Some(&b':') && decoded.as_bytes().first().is_some_and(u8::is_ascii_alphabetic);
     if path.is_absolute() || decoded.starts_with(['/', '\\']) || drive {
-        diags.push(src.error_at(at, format!("image `{url}`: absolute paths are refused; give a path relative to the source file")));
+        diags.push(src.error_at(
+            at,
+            format!("image `{url}`: absolute paths are refused; give a path relative to the source file"),
+        ));
         return;
     }
     let mut depth: i64 = 0;
@@ -628,13 +852,26 @@ fn check_local_image(src: &Source, url: &str, at: usize, diags: &mut Diagnostics
             _ => {}
         }
         if depth < 0 {
-            diags.push(src.error_at(at, format!("image `{url}` climbs out of the source file's folder; refused")));
+            diags.push(src.error_at(
+                at,
+                format!("image `{url}` climbs out of the source file's folder; refused"),
+            ));
             return;
         }
     }
-    let base = src.path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let base = src
+        .path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     if !base.join(path).is_file() {
-        diags.push(src.error_at(at, format!("image file `{url}` not found (looked for {})", base.join(path).display())));
+        diags.push(src.error_at(
+            at,
+            format!(
+                "image file `{url}` not found (looked for {})",
+                base.join(path).display()
+            ),
+        ));
     }
 }
 
@@ -644,7 +881,10 @@ fn percent_decode(s: &str) -> String {
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
-        let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok()).and_then(|h| u8::from_str_radix(h, 16).ok());
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
         match (b, hex) {
             (b'%', Some(v)) => {
                 out.push(v);
@@ -665,7 +905,8 @@ fn scheme(url: &str) -> Option<String> {
     let s = url.get(..colon)?;
     let mut chars = s.chars();
     let first_ok = chars.next().is_some_and(|c| c.is_ascii_alphabetic());
-    (first_ok && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))).then(|| s.to_ascii_lowercase())
+    (first_ok && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')))
+        .then(|| s.to_ascii_lowercase())
 }
 
 /// Characters XML 1.0 forbids (C0 controls other than tab, newline and carriage return;
@@ -686,7 +927,13 @@ fn align(a: Alignment) -> Align {
 fn is_block(kind: &Kind) -> bool {
     matches!(
         kind,
-        Kind::Quote | Kind::List { .. } | Kind::Paragraph | Kind::Heading { .. } | Kind::Code { .. } | Kind::Html { .. } | Kind::Table { .. }
+        Kind::Quote
+            | Kind::List { .. }
+            | Kind::Paragraph
+            | Kind::Heading { .. }
+            | Kind::Code { .. }
+            | Kind::Html { .. }
+            | Kind::Table { .. }
     )
 }
 

@@ -40,7 +40,10 @@ impl Slugger {
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
-        Slugger { used: HashSet::new(), reserved: explicit.into_iter().map(Into::into).collect() }
+        Slugger {
+            used: HashSet::new(),
+            reserved: explicit.into_iter().map(Into::into).collect(),
+        }
     }
 
     /// A unique id for a heading whose plain text is `text`.
@@ -83,8 +86,14 @@ mod tests {
 
     #[test]
     fn github_like_slugs() {
-        assert_eq!(slugify("Background: one grid, five owners"), "background-one-grid-five-owners");
-        assert_eq!(slugify("Қазақ тілі: Kazakh in Cyrillic"), "қазақ-тілі-kazakh-in-cyrillic");
+        assert_eq!(
+            slugify("Background: one grid, five owners"),
+            "background-one-grid-five-owners"
+        );
+        assert_eq!(
+            slugify("Қазақ тілі: Kazakh in Cyrillic"),
+            "қазақ-тілі-kazakh-in-cyrillic"
+        );
         assert_eq!(slugify("Water — energy"), "water--energy");
         assert_eq!(slugify("snake_case and-dash 2024"), "snake_case-and-dash-2024");
         assert_eq!(slugify("?!"), "");

@@ -31,7 +31,15 @@ fn parse_file(path: &Path) -> (Document, Diagnostics) {
 fn diag_lines(d: &Diagnostics) -> String {
     d.items
         .iter()
-        .map(|d| format!("{}:{}: {}: {}\n", d.line, d.column, if d.is_error() { "error" } else { "warning" }, d.message))
+        .map(|d| {
+            format!(
+                "{}:{}: {}: {}\n",
+                d.line,
+                d.column,
+                if d.is_error() { "error" } else { "warning" },
+                d.message
+            )
+        })
         .collect()
 }
 
@@ -40,7 +48,11 @@ fn golden_trees() {
     let update = std::env::var_os("UPDATE").is_some();
     let mut failures = Vec::new();
     let all = cases();
-    assert!(all.len() >= 14, "expected one case per construct family, found {}", all.len());
+    assert!(
+        all.len() >= 14,
+        "expected one case per construct family, found {}",
+        all.len()
+    );
     for md in all {
         let (doc, diags) = parse_file(&md);
         let json = serde_json::to_string_pretty(&doc).expect("tree serializes") + "\n";
@@ -53,7 +65,12 @@ fn golden_trees() {
             }
             let expected = fs::read_to_string(&expected_path).unwrap_or_default();
             if &expected != actual {
-                failures.push(format!("{} differs from the parse of {}:\n{}", expected_path.display(), md.display(), actual));
+                failures.push(format!(
+                    "{} differs from the parse of {}:\n{}",
+                    expected_path.display(),
+                    md.display(),
+                    actual
+                ));
             }
         }
     }
@@ -77,7 +94,10 @@ fn serde_round_trip() {
 fn corpus_briefs_parse_cleanly() {
     let dir = Path::new("/work/shared/corpus/briefs");
     let Ok(entries) = fs::read_dir(dir) else { return };
-    let mut files: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|e| e == "md")).collect();
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .collect();
     files.sort();
     let mut problems = String::new();
     for f in &files {
@@ -94,7 +114,10 @@ fn corpus_briefs_parse_cleanly() {
 /// Spot checks that do not depend on golden files.
 #[test]
 fn headings_get_unique_slugs_and_title_falls_back() {
-    let src = Source::new("dir/my-notes.md", "# Intro\n\n## Intro\n\n## Other {#intro-1}\n\n## ???\n");
+    let src = Source::new(
+        "dir/my-notes.md",
+        "# Intro\n\n## Intro\n\n## Other {#intro-1}\n\n## ???\n",
+    );
     let mut d = Diagnostics::new();
     let doc = parse(&src, &mut d);
     let ids: Vec<&str> = doc
@@ -131,8 +154,93 @@ fn forbidden_characters_are_removed_once_with_position() {
     let src = Source::new("c.md", "ok\n\na\u{1}b and \u{1} again\u{7}\n");
     let mut d = Diagnostics::new();
     let doc = parse(&src, &mut d);
-    let Some(Block::Paragraph { content }) = doc.blocks.get(1) else { panic!("{:?}", doc.blocks) };
+    let Some(Block::Paragraph { content }) = doc.blocks.get(1) else {
+        panic!("{:?}", doc.blocks)
+    };
     assert_eq!(content, &[Inline::text("ab and  again")]);
     let found: Vec<(usize, usize)> = d.items.iter().map(|d| (d.line, d.column)).collect();
     assert_eq!(found, [(3, 2), (3, 16)], "{:?}", d.items);
+}
+
+/// Pseudo-random Markdown-ish inputs (deterministic LCG) never panic, always give a titled
+/// document, and parse the same way twice.
+#[test]
+fn odd_inputs_never_panic_and_are_deterministic() {
+    const PIECES: &[&str] = &[
+        "---\n",
+        "+++\n",
+        "title: x\n",
+        "title = 1\n",
+        "# ",
+        "\n",
+        "\n\n",
+        "- ",
+        "1. ",
+        "  ",
+        "> ",
+        "[^a]",
+        "[^a]: ",
+        "|",
+        "|---|",
+        ":-:",
+        "`",
+        "```",
+        "~~~",
+        "*",
+        "_",
+        "~~",
+        "[",
+        "]",
+        "(",
+        ")",
+        "![",
+        "](",
+        "#",
+        "{#id}",
+        "<div>",
+        "</div>",
+        "<",
+        ">",
+        "&amp;",
+        "\\",
+        "é",
+        "Ж",
+        "\u{1}",
+        "\t",
+        "http://x",
+        "javascript:y",
+        "images/pin.png",
+        "../x",
+        "/abs",
+        "Table: ",
+        "- [ ] ",
+        "\"",
+        "'",
+        "--",
+        "...",
+        "a",
+        "word ",
+    ];
+    let mut state: u64 = 0x2545_F491_4F6C_DD1D;
+    let mut next = || {
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (state >> 33) as usize
+    };
+    for _ in 0..3000 {
+        let len = next() % 40;
+        let text: String = (0..len).map(|_| PIECES[next() % PIECES.len()]).collect();
+        let src = Source::new("tests/cases/fuzz.md", text.clone());
+        let mut d1 = Diagnostics::new();
+        let a = parse(&src, &mut d1);
+        let mut d2 = Diagnostics::new();
+        let b = parse(&src, &mut d2);
+        assert_eq!(a, b, "deterministic on {text:?}");
+        assert_eq!(d1.items, d2.items, "deterministic diagnostics on {text:?}");
+        assert!(!a.meta.title.is_empty(), "titled: {text:?}");
+        let json = serde_json::to_string(&a).expect("serializes");
+        let back: Document = serde_json::from_str(&json).expect("round-trips");
+        assert_eq!(back, a, "round trip on {text:?}");
+    }
 }
