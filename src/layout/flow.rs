@@ -91,7 +91,32 @@ impl<'a> Flow<'a> {
     }
 
     pub fn bottom(&self) -> f32 {
-        self.setup.height - self.setup.margin_bottom
+        self.page.height - self.setup.margin_bottom
+    }
+
+    /// Whether the current page is turned to landscape (for a wide table).
+    pub fn is_landscape(&self) -> bool {
+        self.page.width > self.page.height
+    }
+
+    /// Continues on a page of the other orientation (a new page unless the current one is
+    /// still empty); the text block spans the new page's full measure.
+    pub fn turn(&mut self, landscape: bool) {
+        if landscape == self.is_landscape() {
+            return;
+        }
+        if !self.at_top() || !self.page.items.is_empty() {
+            self.new_page();
+        }
+        let (w, h) = if landscape {
+            (self.setup.height, self.setup.width)
+        } else {
+            (self.setup.width, self.setup.height)
+        };
+        self.page.width = w;
+        self.page.height = h;
+        self.left = self.setup.margin_left;
+        self.right = w - self.setup.margin_right;
     }
 
     pub fn measure(&self) -> f32 {
@@ -128,7 +153,7 @@ impl<'a> Flow<'a> {
         for d in &decos {
             self.draw_deco(d, bottom);
         }
-        let next = Page { width: self.setup.width, height: self.setup.height, items: Vec::new() };
+        let next = Page { width: self.page.width, height: self.page.height, items: Vec::new() };
         let done = std::mem::replace(&mut self.page, next);
         self.out.pages.push(done);
         self.y = self.top();
@@ -145,7 +170,7 @@ impl<'a> Flow<'a> {
             self.draw_deco(&d, bottom);
         }
         let last = std::mem::take(&mut self.page);
-        self.out.pages.push(Page { width: self.setup.width, height: self.setup.height, items: last.items });
+        self.out.pages.push(last);
         self.out
     }
 
@@ -331,14 +356,14 @@ impl<'a> Flow<'a> {
     /// Lays out a sequence of blocks.
     pub fn blocks(&mut self, blocks: &[Block]) {
         for (i, block) in blocks.iter().enumerate() {
-            let next = blocks.get(i + 1);
-            self.block(block, next);
+            self.block(block, &blocks[i + 1..]);
         }
     }
 
-    fn block(&mut self, block: &Block, next: Option<&Block>) {
+    /// Lays out one block; `rest` are the blocks that follow it (headings keep with them).
+    fn block(&mut self, block: &Block, rest: &[Block]) {
         match block {
-            Block::Heading { level, id, content } => self.heading(*level, id, content, next),
+            Block::Heading { level, id, content } => self.heading(*level, id, content, rest),
             Block::Paragraph { content } => self.paragraph(content),
             Block::Figure { image } => self.figure(image),
             Block::BlockQuote { blocks } => self.quote(blocks),
@@ -362,14 +387,14 @@ impl<'a> Flow<'a> {
         self.place_lines(&lines, &c.styles, x, BODY_LEADING, BODY_SIZE);
     }
 
-    fn heading(&mut self, level: u8, id: &str, content: &[Inline], next: Option<&Block>) {
+    fn heading(&mut self, level: u8, id: &str, content: &[Inline], rest: &[Block]) {
         let (size, before, after) = heading_metrics(level);
         let style = Style { font: FontId::SANS_BOLD, size, color: HEADING, rise: 0.0, link: None, strike: false };
         let c = self.collect(content, style);
         let lines = self.set_lines(&c, self.measure(), LineAlign::Left, false);
         let leading = size * 1.3;
         self.space(before);
-        let need = lines.len() as f32 * leading + after + next.map_or(0.0, |b| self.min_height(b));
+        let need = lines.len() as f32 * leading + after + self.keep_height(rest);
         self.ensure(need);
         let page = self.page_index();
         let y = self.y;
@@ -381,6 +406,22 @@ impl<'a> Flow<'a> {
         self.y += after - PARA_SPACE;
     }
 
+    /// Height that must follow a heading on its page: any headings right after it, and the
+    /// start of the first block that is not a heading.
+    fn keep_height(&self, rest: &[Block]) -> f32 {
+        let mut h = 0.0;
+        for b in rest {
+            match b {
+                Block::Heading { level, .. } => {
+                    let (size, before, after) = heading_metrics(*level);
+                    h += before + size * 1.3 + after;
+                }
+                other => return h + self.min_height(other),
+            }
+        }
+        h
+    }
+
     /// Height a block needs at least on the page where a heading before it stands.
     fn min_height(&self, block: &Block) -> f32 {
         match block {
@@ -388,7 +429,6 @@ impl<'a> Flow<'a> {
             Block::CodeBlock { .. } => 3.0 * CODE_LEADING + 2.0 * CODE_PAD,
             Block::Table(_) => 4.0 * leading_for(CELL_SIZE) + 4.0 * CELL_PAD,
             Block::Figure { image } => self.figure_height(image).min(self.bottom() - self.top()),
-            Block::Heading { level, .. } => heading_metrics(*level).0 * 1.3 + 2.0 * BODY_LEADING,
             _ => BODY_LEADING,
         }
     }
@@ -460,7 +500,7 @@ impl<'a> Flow<'a> {
                     continue;
                 }
             }
-            self.block(b, blocks.get(i + 1));
+            self.block(b, &blocks[i + 1..]);
         }
     }
 
@@ -603,7 +643,7 @@ impl<'a> Flow<'a> {
             return;
         }
         let title = [Inline::text("Notes")];
-        self.heading(2, "notes", &title, None);
+        self.heading(2, "notes", &title, &[]);
         let mut i = 0;
         while i < self.notes.len() {
             let blocks = self.notes[i].clone();
@@ -622,7 +662,7 @@ impl<'a> Flow<'a> {
                         let x = self.left;
                         self.place_lines(&lines, &c.styles, x, NOTE_LEADING, NOTE_SIZE);
                     }
-                    other => self.block(other, None),
+                    other => self.block(other, &[]),
                 }
             }
             self.flush_marker();

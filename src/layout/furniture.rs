@@ -74,14 +74,14 @@ pub(crate) fn title_block(flow: &mut Flow<'_>, meta: &Meta) {
 /// Adds running heads (from the second page) and page numbers (on every page).
 pub(crate) fn running_heads(out: &mut LaidOut, fonts: &Fonts, setup: &PageSetup, meta: &Meta) {
     let total = out.pages.len();
-    let left = setup.margin_left;
-    let right = setup.width - setup.margin_right;
-    let half = (right - left) * 0.62;
-    let head_base = setup.margin_top - 26.0;
-    let foot_base = setup.height - setup.margin_bottom + 34.0;
-    let title = fit(fonts, FontId::SANS, 8.0, meta.title.trim(), half);
     let class = meta.classification.as_deref().map(|c| c.trim().to_uppercase()).filter(|c| !c.is_empty());
     for (i, page) in out.pages.iter_mut().enumerate() {
+        // Pages may be portrait or landscape: furniture follows each page's own size.
+        let left = setup.margin_left;
+        let right = page.width - setup.margin_right;
+        let head_base = setup.margin_top - 26.0;
+        let foot_base = page.height - setup.margin_bottom + 34.0;
+        let title = fit(fonts, FontId::SANS, 8.0, meta.title.trim(), (right - left) * 0.62);
         if i > 0 {
             page.items.push(text_run(fonts, FontId::SANS, 8.0, SUBTLE, &title, left, head_base));
             if let Some(class) = &class {

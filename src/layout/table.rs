@@ -42,8 +42,21 @@ impl Flow<'_> {
         let number = self.tables;
         self.space(PARA_SPACE * 1.5);
 
-        // Collect every cell once per candidate size; footnotes must be numbered only once,
-        // so notes are collected at the final size only.
+        // A table whose narrowest setting at the normal size does not fit the measure goes
+        // on a landscape page of its own rather than into small type.
+        let saved = (self.left, self.right);
+        let mut turned = false;
+        if !self.is_landscape() {
+            let (mins, _) = self.measure_columns(table, ncols, CELL_SIZE);
+            let sum_min: f32 = mins.iter().map(|m| m + 2.0 * CELL_PAD).sum();
+            if sum_min > self.measure() {
+                self.turn(true);
+                turned = true;
+            }
+        }
+
+        // Measure at the candidate sizes; cells (and their footnotes) are then set once, at
+        // the chosen size.
         let mut size = CELL_SIZE;
         let mut widths = Vec::new();
         for candidate in [CELL_SIZE, 8.0, 7.0] {
@@ -133,6 +146,10 @@ impl Flow<'_> {
         }
         self.draw_rule(x0, table_w, 0.9);
         self.space(PARA_SPACE);
+        if turned {
+            self.turn(false);
+            (self.left, self.right) = saved;
+        }
     }
 
     /// Ends the page inside a table and repeats its caption ("continued") and header.

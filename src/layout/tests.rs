@@ -35,13 +35,13 @@ fn assert_inside_margins(out: &LaidOut) {
                 for g in &run.glyphs {
                     assert!(g.x >= s.margin_left - 0.5, "page {p}: glyph {:?} left of margin at {}", g.text, g.x);
                     assert!(
-                        g.x + g.advance <= s.width - s.margin_right + 0.5,
+                        g.x + g.advance <= page.width - s.margin_right + 0.5,
                         "page {p}: glyph {:?} crosses right margin at {}",
                         g.text,
                         g.x + g.advance
                     );
                 }
-                assert!(run.y > 24.0 && run.y < s.height - 24.0, "page {p}: run at y {}", run.y);
+                assert!(run.y > 24.0 && run.y < page.height - 24.0, "page {p}: run at y {}", run.y);
             }
         }
     }
@@ -125,6 +125,16 @@ fn wide_table_with_long_words_stays_inside_the_margins() {
     let word = "Internationalisation-and-Interoperability-Frameworks";
     let out = run_layout(&doc(vec![table(6, 9, word)]));
     assert_inside_margins(&out);
+}
+
+#[test]
+fn a_table_too_wide_for_portrait_gets_a_landscape_page_and_the_flow_returns_to_portrait() {
+    let out = run_layout(&doc(vec![para(LOREM), table(4, 12, "Kazakhstan–Uzbekistan"), para(LOREM)]));
+    assert_inside_margins(&out);
+    let orientations: Vec<bool> = out.pages.iter().map(|p| p.width > p.height).collect();
+    assert_eq!(orientations, vec![false, true, false], "{orientations:?}");
+    let d = dump(&out);
+    assert!(d.lines().any(|l| l.starts_with("2 ") && l.contains("Head11")));
 }
 
 #[test]
