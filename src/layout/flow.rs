@@ -64,6 +64,10 @@ pub(crate) struct Flow<'a> {
     decos: Vec<Deco>,
     marker: Option<Marker>,
     depth: usize,
+    /// Set when a heading turned the page to landscape for the table that follows it; the
+    /// table turns it back. `portrait_edges` keeps the text edges to restore then.
+    pub turned_for_table: bool,
+    pub portrait_edges: (f32, f32),
 }
 
 impl<'a> Flow<'a> {
@@ -83,6 +87,8 @@ impl<'a> Flow<'a> {
             decos: Vec::new(),
             marker: None,
             depth: 0,
+            turned_for_table: false,
+            portrait_edges: (setup.margin_left, setup.width - setup.margin_right),
         }
     }
 
@@ -393,6 +399,15 @@ impl<'a> Flow<'a> {
         let c = self.collect(content, style);
         let lines = self.set_lines(&c, self.measure(), LineAlign::Left, false);
         let leading = size * 1.3;
+        // A heading goes with its table onto the table's landscape page.
+        let next_table = rest.iter().find(|b| !matches!(b, Block::Heading { .. }));
+        if let Some(Block::Table(t)) = next_table {
+            if !self.is_landscape() && !self.turned_for_table && self.needs_landscape(t) {
+                self.portrait_edges = (self.left, self.right);
+                self.turn(true);
+                self.turned_for_table = true;
+            }
+        }
         self.space(before);
         let need = lines.len() as f32 * leading + after + self.keep_height(rest);
         self.ensure(need);

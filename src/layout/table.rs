@@ -44,15 +44,12 @@ impl Flow<'_> {
 
         // A table whose narrowest setting at the normal size does not fit the measure goes
         // on a landscape page of its own rather than into small type.
-        let saved = (self.left, self.right);
-        let mut turned = false;
-        if !self.is_landscape() {
-            let (mins, _) = self.measure_columns(table, ncols, CELL_SIZE);
-            let sum_min: f32 = mins.iter().map(|m| m + 2.0 * CELL_PAD).sum();
-            if sum_min > self.measure() {
-                self.turn(true);
-                turned = true;
-            }
+        // (A heading right before such a table has turned the page already.)
+        let mut turned = std::mem::take(&mut self.turned_for_table);
+        let saved = if turned { self.portrait_edges } else { (self.left, self.right) };
+        if !self.is_landscape() && self.needs_landscape(table) {
+            self.turn(true);
+            turned = true;
         }
 
         // Measure at the candidate sizes; cells (and their footnotes) are then set once, at
@@ -168,6 +165,15 @@ impl Flow<'_> {
         self.draw_rule(x0, table_w, 0.9);
         self.draw_row(head, widths, leading, size, true, false, 0, usize::MAX);
         self.draw_rule(x0, table_w, 0.6);
+    }
+
+    /// Whether a table's narrowest setting at the normal cell size is wider than the
+    /// portrait measure.
+    pub(crate) fn needs_landscape(&self, table: &Table) -> bool {
+        let ncols = table.aligns.len().max(table.head.len()).max(1);
+        let (mins, _) = self.measure_columns(table, ncols, CELL_SIZE);
+        let sum_min: f32 = mins.iter().map(|m| m + 2.0 * CELL_PAD).sum();
+        sum_min > self.measure()
     }
 
     fn cell_style(size: f32, header: bool) -> Style {
