@@ -138,6 +138,7 @@ pub fn render(src: &Source, fonts: &Fonts, opts: &BuildOptions, diags: &mut Diag
     if diags.has_errors() {
         return None;
     }
+    layout::check_coverage(src, fonts, diags);
     let base = src.path.parent().map(Path::to_path_buf).unwrap_or_default();
     let (res, errors) = Resources::load(&doc, &base, &src.name());
     errors.into_iter().for_each(|e| diags.push(e));

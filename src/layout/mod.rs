@@ -58,6 +58,24 @@ pub fn layout(doc: &Document, fonts: &Fonts, res: &Resources, setup: &PageSetup)
     out
 }
 
+/// Warns once per character (at its first line and column) about characters that no
+/// built-in face can show: they would print as an empty box.
+pub fn check_coverage(src: &crate::source::Source, fonts: &Fonts, diags: &mut crate::diag::Diagnostics) {
+    let mut seen = std::collections::BTreeSet::new();
+    for (offset, c) in src.text.char_indices() {
+        if c.is_ascii() || seen.contains(&c) {
+            continue;
+        }
+        seen.insert(c);
+        if !shape::covered(fonts, c) {
+            diags.push(src.warning_at(
+                offset,
+                format!("no font has the character {c:?} (U+{:04X}); it prints as a box", c as u32),
+            ));
+        }
+    }
+}
+
 /// The hyphenation patterns for a BCP 47 tag (`en`, `en-GB`, `kk` ...), if hypher has them.
 fn hyphenation_lang(tag: &str) -> Option<hypher::Lang> {
     let mut code = tag.split(['-', '_']).next()?.bytes().map(|b| b.to_ascii_lowercase());
