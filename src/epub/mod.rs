@@ -51,6 +51,7 @@ pub(crate) struct BookFile {
 /// The rendered book, ready to package.
 #[derive(Debug)]
 pub(crate) struct Book<'r> {
+    pub res: &'r Resources,
     pub lang: String,
     pub contents_title: String,
     pub files: Vec<BookFile>,
@@ -127,5 +128,5 @@ pub(crate) fn render<'r>(doc: &Document, res: &'r Resources) -> Book<'r> {
         .iter()
         .filter_map(|(path, src)| res.images.get(src).map(|data| (path.clone(), data)))
         .collect();
-    Book { lang, contents_title, files, images, missing_alt: state.images.missing_alt }
+    Book { res, lang, contents_title, files, images, missing_alt: state.images.missing_alt }
 }

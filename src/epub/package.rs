@@ -46,6 +46,14 @@ pub(crate) fn build(meta: &Meta, book: &Book, modified: i64) -> Result<Vec<u8>, 
     b.add_metadata_opf(Box::new(spliced(&extra_metadata(meta, book))));
     b.stylesheet(CSS.as_bytes()).map_err(err)?;
 
+    if let Some(data) = meta.cover.as_deref().and_then(|src| book.res.images.get(src)) {
+        let ext = match data.format {
+            crate::resources::ImageFormat::Png => "png",
+            crate::resources::ImageFormat::Jpeg => "jpg",
+        };
+        b.add_cover_image(format!("images/cover.{ext}"), data.bytes.as_slice(), data.format.media_type())
+            .map_err(err)?;
+    }
     for (path, data) in &book.images {
         b.add_resource(path, data.bytes.as_slice(), data.format.media_type()).map_err(err)?;
     }

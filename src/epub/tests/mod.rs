@@ -63,7 +63,7 @@ fn rich_doc() -> Document {
         publisher: Some("Regional Desk".into()),
         rights: Some("© 2024 Desk".into()),
         id: None,
-        cover: None,
+        cover: Some("images/pin.png".into()),
     };
     let pin = Image { src: "images/pin.png".into(), alt: "map pin".into(), title: String::new() };
     let table = Table {
@@ -144,6 +144,8 @@ fn rich_doc() -> Document {
             content: vec![t("linked"), note("Note inside a link.")],
         }]),
         heading(2, "empty-heading", ""),
+        heading(3, "café", "Café"),
+        para(vec![link("#caf%C3%A9", "encoded link")]),
         para(vec![t("End.")]),
     ];
     Document { version: TREE_VERSION, meta, blocks }
@@ -214,7 +216,7 @@ fn chapters_split_at_the_top_level_and_headings_keep_their_ids() {
         pages[name].all().iter().filter(|e| e.name.len() == 2 && e.name.starts_with('h')).filter_map(|e| e.attr("id").map(String::from)).collect()
     };
     assert_eq!(heading_ids("chapter-1.xhtml"), ["intro", "deep", "background"]);
-    assert_eq!(heading_ids("chapter-2.xhtml"), ["caveats", "empty-heading"]);
+    assert_eq!(heading_ids("chapter-2.xhtml"), ["caveats", "empty-heading", "café"]);
     // The preamble sits in the first chapter, before the first heading.
     let ch1 = &book.files[2].xhtml;
     assert!(ch1.find("Preamble before").unwrap() < ch1.find("id=\"intro\"").unwrap());
@@ -249,6 +251,7 @@ fn internal_links_resolve_across_chapters_and_bad_links_are_dropped() {
     }
     assert!(hrefs.contains(&"chapter-2.xhtml#caveats".to_string()));
     assert!(hrefs.contains(&"chapter-1.xhtml#intro".to_string()));
+    assert!(hrefs.contains(&"chapter-2.xhtml#café".to_string()));
     assert!(hrefs.contains(&"https://example.org/a%20b?x=1&y=%222%22".to_string()));
     assert!(!hrefs.iter().any(|h| h.contains("nowhere") || h.contains("other.md")));
     let text = pages["chapter-1.xhtml"].text();
@@ -351,7 +354,7 @@ fn title_and_contents_pages_show_the_front_matter_and_the_tree() {
     // Contents: both chapters, nested entries, hrefs into chapter files.
     let contents = &pages["contents.xhtml"];
     let hrefs: Vec<_> = contents.all().iter().filter_map(|e| e.attr("href").filter(|h| h.contains('#'))).map(String::from).collect();
-    assert_eq!(hrefs, ["chapter-1.xhtml#intro", "chapter-1.xhtml#deep", "chapter-1.xhtml#background", "chapter-2.xhtml#caveats", "chapter-2.xhtml#empty-heading"]);
+    assert_eq!(hrefs, ["chapter-1.xhtml#intro", "chapter-1.xhtml#deep", "chapter-1.xhtml#background", "chapter-2.xhtml#caveats", "chapter-2.xhtml#empty-heading", "chapter-2.xhtml#café"]);
 }
 
 #[test]
@@ -421,6 +424,7 @@ fn the_package_is_reproducible_and_carries_the_metadata() {
         "<meta property=\"schema:accessibilityFeature\">alternativeText</meta>".into(),
         "<meta property=\"schema:accessibilityHazard\">none</meta>".into(),
         "media-type=\"image/png\"".into(),
+        "properties=\"cover-image\" id=\"cover-image\" href=\"images/cover.png\"".into(),
     ] {
         assert!(opf.contains(&expected), "content.opf lacks {expected}\n{opf}");
     }
