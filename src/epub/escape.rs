@@ -71,8 +71,32 @@ pub(crate) fn attr(s: &str) -> String {
 }
 
 /// Percent-encodes what may not appear raw in a URL (spaces, quotes, angle brackets, a
-/// `%` that does not start an escape, ...). Non-ASCII letters stay as they are (IRIs).
+/// `%` that does not start an escape, brackets outside the host, a second `#`, ...).
+/// Non-ASCII letters stay as they are (IRIs).
 pub(crate) fn url(s: &str) -> String {
+    // Brackets are legal only around an IPv6 host: in `scheme://host/...`, up to the
+    // first `/`, `?` or `#` after the `//`.
+    let host_end = s.find("://").map_or(0, |i| {
+        let start = i + 3;
+        s[start..].find(['/', '?', '#']).map_or(s.len(), |j| start + j)
+    });
+    let fragment = s.find('#');
+    encode(s, |i, c| match c {
+        '[' | ']' => i < host_end,
+        '#' => Some(i) == fragment,
+        _ => true,
+    })
+}
+
+/// Percent-encodes a fragment identifier for use after `#`: only the characters RFC 3987
+/// allows in an IRI fragment stay raw.
+pub(crate) fn fragment(s: &str) -> String {
+    // An id is a raw string: its `%` is a percent sign, never the start of an escape.
+    encode(&s.replace('%', "%25"), |_, c| c.is_alphanumeric() || "-._~!$&'()*+,;=:@/?".contains(c) || !c.is_ascii())
+}
+
+/// Percent-encodes every character `keep` rejects, and those never allowed raw in a URL.
+fn encode(s: &str, keep: impl Fn(usize, char) -> bool) -> String {
     let bytes = s.as_bytes();
     let mut out = String::with_capacity(s.len());
     for (i, c) in s.char_indices() {
@@ -83,7 +107,7 @@ pub(crate) fn url(s: &str) -> String {
             }
             ' ' | '"' | '<' | '>' | '\\' | '^' | '`' | '{' | '|' | '}' => false,
             c if c.is_ascii_control() || c.is_whitespace() => false,
-            c => is_allowed(c),
+            c => is_allowed(c) && keep(i, c),
         };
         if keep {
             out.push(c);
@@ -142,6 +166,8 @@ mod tests {
     #[test]
     fn url_encodes_unsafe_characters_only() {
         assert_eq!(url("https://x.org/a b?q=\"1\"&r=%41%zz#é"), "https://x.org/a%20b?q=%221%22&r=%41%25zz#é");
+        assert_eq!(url("http://[::1]/a[1]#x#y"), "http://[::1]/a%5B1%5D#x%23y");
+        assert_eq!(fragment("é'--> ]]>#%41"), "é'--%3E%20%5D%5D%3E%23%2541");
     }
 
     #[test]

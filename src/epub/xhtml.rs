@@ -237,6 +237,13 @@ impl Writer<'_, '_> {
     }
 
     fn table(&mut self, table: &Table) {
+        if table.head.is_empty() {
+            // No columns (never from GFM): no table to draw, but keep a caption's words.
+            if let Some(caption) = &table.caption {
+                self.block(&Block::Paragraph { content: caption.clone() });
+            }
+            return;
+        }
         self.out.push_str("<div class=\"table-wrap\">\n<table>\n");
         if let Some(caption) = &table.caption {
             self.out.push_str("<caption>");

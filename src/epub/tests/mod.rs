@@ -440,3 +440,87 @@ fn the_package_is_reproducible_and_carries_the_metadata() {
     assert!(a != c);
     assert!(unzip(&c, "meta0")["OEBPS/content.opf"].contains(&format!("urn:uuid:{id}")));
 }
+
+/// A tiny deterministic generator (xorshift), so the hostile-input test needs no crate.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn pick<'a>(&mut self, pool: &[&'a str]) -> &'a str {
+        pool[(self.next() % pool.len() as u64) as usize]
+    }
+    fn string(&mut self) -> String {
+        const POOL: &[&str] = &[
+            "a", " ", "&", "<", ">", "\"", "'", "\u{0}", "\u{b}", "\u{1f}", "\u{7f}", "\u{9f}", "\u{fffe}",
+            "\u{ffff}", "\u{fdd0}", "é", "ß", "\u{202e}", "😀", "]]>", "<!--", "-->", "&amp;", "&#0;", "%", "#",
+            "\n", "\t", "\r", "<script>", "</p>", "javascript:", "--", "?>",
+        ];
+        let n = self.next() % 12;
+        (0..n).map(|_| self.pick(POOL)).collect()
+    }
+}
+
+#[test]
+fn hostile_strings_everywhere_still_give_well_formed_pages_and_package() {
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    for round in 0..40 {
+        let mut s = || rng.string();
+        let inlines = vec![
+            t(&s()),
+            Inline::Code { text: s() },
+            Inline::Link { url: format!("#{}", s()), title: s(), content: vec![t(&s())] },
+            Inline::Link { url: format!("https://x/{}", s()), title: s(), content: vec![t(&s())] },
+            Inline::Html { html: s() },
+            Inline::Image { image: Image { src: s(), alt: s(), title: s() } },
+            Inline::Note { blocks: vec![Block::Html { html: s() }, para(vec![Inline::Html { html: s() }])] },
+        ];
+        let id = s();
+        let doc = Document {
+            version: TREE_VERSION,
+            meta: Meta {
+                title: s(),
+                subtitle: Some(s()),
+                authors: vec![s(), s()],
+                date: Some(s()),
+                lang: s(),
+                summary: Some(s()),
+                keywords: vec![s()],
+                classification: Some(s()),
+                publisher: Some(s()),
+                rights: Some(s()),
+                id: Some(s()),
+                cover: Some(s()),
+            },
+            blocks: vec![
+                Block::Heading { level: 0, id: id.clone(), content: inlines.clone() },
+                para(inlines.clone()),
+                Block::Heading { level: 9, id: id.clone(), content: vec![t(&s())] },
+                Block::Html { html: s() },
+                Block::CodeBlock { lang: Some(s()), text: s() },
+                Block::List(List { start: Some(u64::MAX), tight: false, items: vec![item(Some(true), vec![])] }),
+                Block::Table(Table { caption: Some(vec![t(&s())]), aligns: vec![], head: vec![], rows: vec![vec![]] }),
+                Block::Figure { image: Image { src: s(), alt: s(), title: s() } },
+                para(vec![Inline::Link { url: format!("#{id}"), title: String::new(), content: vec![t("self")] }]),
+            ],
+        };
+        let none = Resources::default();
+        let book = render(&doc, &none);
+        parsed(&book);
+        let sample_dir = std::env::var("BRIEF_EPUB_HOSTILE_DIR").ok();
+        if round % 10 == 0 || sample_dir.is_some() {
+            let bytes = write(&doc, &Resources::default(), &EpubOptions { modified: i64::MAX }).unwrap();
+            if let Some(dir) = &sample_dir {
+                std::fs::write(format!("{dir}/hostile-{round}.epub"), &bytes).unwrap();
+            }
+            let files = unzip(&bytes, "hostile");
+            for name in ["OEBPS/content.opf", "OEBPS/nav.xhtml", "OEBPS/toc.ncx"] {
+                xml::parse(&files[name]).unwrap_or_else(|e| panic!("round {round}: {name}: {e}\n{}", files[name]));
+            }
+        }
+    }
+}
