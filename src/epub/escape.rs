@@ -133,17 +133,26 @@ pub(crate) fn id(s: &str) -> String {
     }
 }
 
-/// A BCP 47 language tag, or `en` when `tag` is not one.
+/// A BCP 47 language tag (`_` read as `-`), or `en` when `tag` is not a well-formed one.
+/// The check follows the tag's shape: a primary subtag of 2–3 or 5–8 letters, then
+/// subtags of 2–8 letters or digits, where a one-character singleton (extension or
+/// private use) must be followed by a longer subtag.
 pub(crate) fn lang(tag: &str) -> String {
-    let tag = tag.trim();
-    let well_formed = !tag.is_empty()
-        && tag.len() <= 64
-        && tag.split('-').all(|part| {
-            !part.is_empty() && part.len() <= 8 && part.chars().all(|c| c.is_ascii_alphanumeric())
-        })
-        && tag.split('-').next().is_some_and(|p| p.chars().all(|c| c.is_ascii_alphabetic()));
-    if well_formed {
-        tag.to_string()
+    let tag = tag.trim().replace('_', "-");
+    let parts: Vec<&str> = tag.split('-').collect();
+    let primary_ok = parts.first().is_some_and(|p| {
+        matches!(p.len(), 2 | 3 | 5..=8) && p.chars().all(|c| c.is_ascii_alphabetic())
+    });
+    let rest_ok = parts.iter().enumerate().skip(1).all(|(i, p)| {
+        let alnum = p.chars().all(|c| c.is_ascii_alphanumeric());
+        match p.len() {
+            1 => alnum && parts.get(i + 1).is_some_and(|next| next.len() >= 2),
+            2..=8 => alnum,
+            _ => false,
+        }
+    });
+    if primary_ok && rest_ok && tag.len() <= 64 {
+        tag
     } else {
         "en".to_string()
     }
@@ -178,5 +187,10 @@ mod tests {
         assert_eq!(lang("not a tag"), "en");
         assert_eq!(lang(""), "en");
         assert_eq!(lang("x--y"), "en");
+        assert_eq!(lang("a"), "en");
+        assert_eq!(lang("en_US"), "en-US");
+        assert_eq!(lang("de-x-private"), "de-x-private");
+        assert_eq!(lang("de-x"), "en");
+        assert_eq!(lang("sr-Latn-RS"), "sr-Latn-RS");
     }
 }
