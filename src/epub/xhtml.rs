@@ -53,6 +53,8 @@ pub(crate) struct BookState<'a> {
     pub images: ImageRegistry,
     /// Footnotes numbered so far.
     pub notes: usize,
+    /// Tables written so far.
+    pub tables: usize,
     /// Element ids used so far (headings are de-duplicated against them).
     pub ids: BTreeSet<String>,
 }
@@ -244,6 +246,7 @@ impl Writer<'_, '_> {
             }
             return;
         }
+        self.book.tables += 1;
         self.out.push_str("<div class=\"table-wrap\">\n<table>\n");
         if let Some(caption) = &table.caption {
             self.out.push_str("<caption>");
@@ -437,7 +440,10 @@ fn percent_decode(s: &str) -> Option<String> {
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
-        let hex = bytes.get(i + 1..i + 3).filter(|h| h.iter().all(u8::is_ascii_hexdigit)).and_then(|h| std::str::from_utf8(h).ok());
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .filter(|h| h.iter().all(u8::is_ascii_hexdigit))
+            .and_then(|h| std::str::from_utf8(h).ok());
         match (b, hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
             (b'%', Some(v)) => {
                 out.push(v);

@@ -37,10 +37,10 @@ fn pin_resources() -> Resources {
     let bytes = std::fs::read(PIN).unwrap_or_else(|_| {
         // A 1×1 PNG, if the corpus is not on this machine.
         vec![
-            0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 1, 0, 0,
-            0, 1, 8, 6, 0, 0, 0, 0x1F, 0x15, 0xC4, 0x89, 0, 0, 0, 13, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9C, 0x63,
-            0xF8, 0xCF, 0xC0, 0xF0, 0x1F, 0, 5, 0, 1, 0xFF, 0x89, 0x99, 0x3D, 0x1D, 0, 0, 0, 0, 0x49, 0x45, 0x4E,
-            0x44, 0xAE, 0x42, 0x60, 0x82,
+            0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 1, 0, 0, 0,
+            1, 8, 6, 0, 0, 0, 0x1F, 0x15, 0xC4, 0x89, 0, 0, 0, 13, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9C, 0x63, 0xF8,
+            0xCF, 0xC0, 0xF0, 0x1F, 0, 5, 0, 1, 0xFF, 0x89, 0x99, 0x3D, 0x1D, 0, 0, 0, 0, 0x49, 0x45, 0x4E, 0x44, 0xAE,
+            0x42, 0x60, 0x82,
         ]
     });
     let mut res = Resources::default();
@@ -103,7 +103,9 @@ fn rich_doc() -> Document {
             t(" pin "),
             Inline::Image { image: pin.clone() },
             t(" remote "),
-            Inline::Image { image: Image { src: "https://x.org/r.png".into(), alt: "remote pic".into(), title: "".into() } },
+            Inline::Image {
+                image: Image { src: "https://x.org/r.png".into(), alt: "remote pic".into(), title: "".into() },
+            },
             Inline::Html { html: "<sub>".into() },
             t("2"),
             Inline::Html { html: "</sub><img src=x onerror=alert(1)><!-- hidden -->".into() },
@@ -112,10 +114,16 @@ fn rich_doc() -> Document {
             Inline::Note { blocks: vec![para(vec![t("Outer note "), note("Inner note.")])] },
         ]),
         para(vec![t(HOSTILE)]),
-        Block::Html { html: "<div onclick=\"x\"><script>evil()</script>Kept <kbd>Ctrl</kbd>&amp;<em>em</em></div>".into() },
+        Block::Html {
+            html: "<div onclick=\"x\"><script>evil()</script>Kept <kbd>Ctrl</kbd>&amp;<em>em</em></div>".into(),
+        },
         heading(3, "deep", "Skipped to level three"),
-        Block::Figure { image: Image { src: "images/pin.png".into(), alt: "A red map pin".into(), title: "Pin".into() } },
-        Block::Figure { image: Image { src: "missing.png".into(), alt: "Missing figure alt".into(), title: "".into() } },
+        Block::Figure {
+            image: Image { src: "images/pin.png".into(), alt: "A red map pin".into(), title: "Pin".into() },
+        },
+        Block::Figure {
+            image: Image { src: "missing.png".into(), alt: "Missing figure alt".into(), title: "".into() },
+        },
         heading(2, "background", "Background"),
         Block::BlockQuote { blocks: vec![para(vec![t("Quoted "), link("#intro", "intro")])] },
         Block::List(List {
@@ -130,7 +138,17 @@ fn rich_doc() -> Document {
             start: Some(3),
             tight: false,
             items: vec![
-                item(None, vec![para(vec![t("three")]), Block::List(List { start: None, tight: true, items: vec![item(None, vec![para(vec![t("nested")])])] })]),
+                item(
+                    None,
+                    vec![
+                        para(vec![t("three")]),
+                        Block::List(List {
+                            start: None,
+                            tight: true,
+                            items: vec![item(None, vec![para(vec![t("nested")])])],
+                        }),
+                    ],
+                ),
                 item(None, vec![]),
             ],
         }),
@@ -138,11 +156,15 @@ fn rich_doc() -> Document {
         Block::ThematicBreak,
         heading(1, "caveats", "Caveats & <gaps>"),
         Block::Table(table),
-        para(vec![link("#intro", "Back to intro"), t(" and "), Inline::Link {
-            url: "https://example.org".into(),
-            title: "T \"q\"".into(),
-            content: vec![t("linked"), note("Note inside a link.")],
-        }]),
+        para(vec![
+            link("#intro", "Back to intro"),
+            t(" and "),
+            Inline::Link {
+                url: "https://example.org".into(),
+                title: "T \"q\"".into(),
+                content: vec![t("linked"), note("Note inside a link.")],
+            },
+        ]),
         heading(2, "empty-heading", ""),
         heading(3, "café", "Café"),
         para(vec![link("#caf%C3%A9", "encoded link")]),
@@ -155,7 +177,12 @@ fn rich_doc() -> Document {
 fn parsed(book: &Book) -> BTreeMap<String, Element> {
     book.files
         .iter()
-        .map(|f| (f.name.clone(), xml::parse(&f.xhtml).unwrap_or_else(|e| panic!("{} is malformed: {e}\n{}", f.name, f.xhtml))))
+        .map(|f| {
+            (
+                f.name.clone(),
+                xml::parse(&f.xhtml).unwrap_or_else(|e| panic!("{} is malformed: {e}\n{}", f.name, f.xhtml)),
+            )
+        })
         .collect()
 }
 
@@ -213,7 +240,12 @@ fn chapters_split_at_the_top_level_and_headings_keep_their_ids() {
     let book = render(&rich_doc(), &res);
     let pages = parsed(&book);
     let heading_ids = |name: &str| -> Vec<String> {
-        pages[name].all().iter().filter(|e| e.name.len() == 2 && e.name.starts_with('h')).filter_map(|e| e.attr("id").map(String::from)).collect()
+        pages[name]
+            .all()
+            .iter()
+            .filter(|e| e.name.len() == 2 && e.name.starts_with('h'))
+            .filter_map(|e| e.attr("id").map(String::from))
+            .collect()
     };
     assert_eq!(heading_ids("chapter-1.xhtml"), ["intro", "deep", "background"]);
     assert_eq!(heading_ids("chapter-2.xhtml"), ["caveats", "empty-heading", "café"]);
@@ -303,7 +335,11 @@ fn tables_lists_code_and_figures_have_the_expected_markup() {
     let all: Vec<&Element> = pages.values().flat_map(|r| r.all()).collect();
     let wrap = all.iter().find(|e| e.attr("class") == Some("table-wrap")).expect("table wrapper");
     let table = wrap.all().into_iter().find(|e| e.name == "table").unwrap();
-    let kids: Vec<_> = table.children.iter().filter_map(|n| if let xml::Node::Element(e) = n { Some(e.name.as_str()) } else { None }).collect();
+    let kids: Vec<_> = table
+        .children
+        .iter()
+        .filter_map(|n| if let xml::Node::Element(e) = n { Some(e.name.as_str()) } else { None })
+        .collect();
     assert_eq!(kids, ["caption", "thead", "tbody"]);
     let ths: Vec<_> = table.all().into_iter().filter(|e| e.name == "th").collect();
     assert_eq!(ths.len(), 4);
@@ -353,8 +389,19 @@ fn title_and_contents_pages_show_the_front_matter_and_the_tree() {
     assert_eq!(by_class("summary").len(), 1);
     // Contents: both chapters, nested entries, hrefs into chapter files.
     let contents = &pages["contents.xhtml"];
-    let hrefs: Vec<_> = contents.all().iter().filter_map(|e| e.attr("href").filter(|h| h.contains('#'))).map(String::from).collect();
-    assert_eq!(hrefs, ["chapter-1.xhtml#intro", "chapter-1.xhtml#deep", "chapter-1.xhtml#background", "chapter-2.xhtml#caveats", "chapter-2.xhtml#empty-heading", "chapter-2.xhtml#café"]);
+    let hrefs: Vec<_> =
+        contents.all().iter().filter_map(|e| e.attr("href").filter(|h| h.contains('#'))).map(String::from).collect();
+    assert_eq!(
+        hrefs,
+        [
+            "chapter-1.xhtml#intro",
+            "chapter-1.xhtml#deep",
+            "chapter-1.xhtml#background",
+            "chapter-2.xhtml#caveats",
+            "chapter-2.xhtml#empty-heading",
+            "chapter-2.xhtml#café"
+        ]
+    );
 }
 
 #[test]
@@ -430,7 +477,8 @@ fn the_package_is_reproducible_and_carries_the_metadata() {
     }
     let nav = &files["OEBPS/nav.xhtml"];
     xml::parse(nav).unwrap_or_else(|e| panic!("nav malformed: {e}"));
-    for landmark in ["epub:type=\"titlepage\"", "epub:type=\"toc\" href=\"contents.xhtml\"", "epub:type=\"bodymatter\""] {
+    for landmark in ["epub:type=\"titlepage\"", "epub:type=\"toc\" href=\"contents.xhtml\"", "epub:type=\"bodymatter\""]
+    {
         assert!(nav.contains(landmark), "nav lacks {landmark}\n{nav}");
     }
     assert!(nav.contains("chapter-1.xhtml#deep"));
@@ -456,9 +504,40 @@ impl Rng {
     }
     fn string(&mut self) -> String {
         const POOL: &[&str] = &[
-            "a", " ", "&", "<", ">", "\"", "'", "\u{0}", "\u{b}", "\u{1f}", "\u{7f}", "\u{9f}", "\u{fffe}",
-            "\u{ffff}", "\u{fdd0}", "é", "ß", "\u{202e}", "😀", "]]>", "<!--", "-->", "&amp;", "&#0;", "%", "#",
-            "\n", "\t", "\r", "<script>", "</p>", "javascript:", "--", "?>",
+            "a",
+            " ",
+            "&",
+            "<",
+            ">",
+            "\"",
+            "'",
+            "\u{0}",
+            "\u{b}",
+            "\u{1f}",
+            "\u{7f}",
+            "\u{9f}",
+            "\u{fffe}",
+            "\u{ffff}",
+            "\u{fdd0}",
+            "é",
+            "ß",
+            "\u{202e}",
+            "😀",
+            "]]>",
+            "<!--",
+            "-->",
+            "&amp;",
+            "&#0;",
+            "%",
+            "#",
+            "\n",
+            "\t",
+            "\r",
+            "<script>",
+            "</p>",
+            "javascript:",
+            "--",
+            "?>",
         ];
         let n = self.next() % 12;
         (0..n).map(|_| self.pick(POOL)).collect()
