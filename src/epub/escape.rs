@@ -63,16 +63,33 @@ pub(crate) fn text(s: &str) -> String {
     out
 }
 
-/// `s` as an escaped attribute value (without the quotes).
-pub(crate) fn attr(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    push_attr(&mut out, s);
-    out
+/// Percent-encodes what may not appear raw in a URL (spaces, quotes, angle brackets, a
+/// `%` that does not start an escape, brackets outside the host, a second `#`, ...).
+/// Non-ASCII letters stay as they are (IRIs).
+pub(crate) fn url(s: &str) -> String {
+    // Brackets are legal only around an IPv6 host: in `scheme://host/...`, up to the
+    // first `/`, `?` or `#` after the `//`.
+    let host_end = s.find("://").map_or(0, |i| {
+        let start = i + 3;
+        s[start..].find(['/', '?', '#']).map_or(s.len(), |j| start + j)
+    });
+    let fragment = s.find('#');
+    encode(s, |i, c| match c {
+        '[' | ']' => i < host_end,
+        '#' => Some(i) == fragment,
+        _ => true,
+    })
 }
 
-/// Percent-encodes what may not appear raw in a URL (spaces, quotes, angle brackets, a
-/// `%` that does not start an escape, ...). Non-ASCII letters stay as they are (IRIs).
-pub(crate) fn url(s: &str) -> String {
+/// Percent-encodes a fragment identifier for use after `#`: only the characters RFC 3987
+/// allows in an IRI fragment stay raw.
+pub(crate) fn fragment(s: &str) -> String {
+    // An id is a raw string: its `%` is a percent sign, never the start of an escape.
+    encode(&s.replace('%', "%25"), |_, c| c.is_alphanumeric() || "-._~!$&'()*+,;=:@/?".contains(c) || !c.is_ascii())
+}
+
+/// Percent-encodes every character `keep` rejects, and those never allowed raw in a URL.
+fn encode(s: &str, keep: impl Fn(usize, char) -> bool) -> String {
     let bytes = s.as_bytes();
     let mut out = String::with_capacity(s.len());
     for (i, c) in s.char_indices() {
@@ -83,7 +100,7 @@ pub(crate) fn url(s: &str) -> String {
             }
             ' ' | '"' | '<' | '>' | '\\' | '^' | '`' | '{' | '|' | '}' => false,
             c if c.is_ascii_control() || c.is_whitespace() => false,
-            c => is_allowed(c),
+            c => is_allowed(c) && keep(i, c),
         };
         if keep {
             out.push(c);
@@ -100,8 +117,7 @@ pub(crate) fn url(s: &str) -> String {
 /// A fragment identifier made safe for use in an `id` attribute: illegal characters
 /// dropped, whitespace replaced by `-`, never empty.
 pub(crate) fn id(s: &str) -> String {
-    let id: String =
-        clean(s).chars().map(|c| if c.is_whitespace() { '-' } else { c }).collect();
+    let id: String = clean(s).chars().map(|c| if c.is_whitespace() { '-' } else { c }).collect();
     if id.is_empty() {
         "section".to_string()
     } else {
@@ -109,17 +125,25 @@ pub(crate) fn id(s: &str) -> String {
     }
 }
 
-/// A BCP 47 language tag, or `en` when `tag` is not one.
+/// A BCP 47 language tag (`_` read as `-`), or `en` when `tag` is not a well-formed one.
+/// The check follows the tag's shape: a primary subtag of 2–3 or 5–8 letters, then
+/// subtags of 2–8 letters or digits, where a one-character singleton (extension or
+/// private use) must be followed by a longer subtag.
 pub(crate) fn lang(tag: &str) -> String {
-    let tag = tag.trim();
-    let well_formed = !tag.is_empty()
-        && tag.len() <= 64
-        && tag.split('-').all(|part| {
-            !part.is_empty() && part.len() <= 8 && part.chars().all(|c| c.is_ascii_alphanumeric())
-        })
-        && tag.split('-').next().is_some_and(|p| p.chars().all(|c| c.is_ascii_alphabetic()));
-    if well_formed {
-        tag.to_string()
+    let tag = tag.trim().replace('_', "-");
+    let parts: Vec<&str> = tag.split('-').collect();
+    let primary_ok =
+        parts.first().is_some_and(|p| matches!(p.len(), 2 | 3 | 5..=8) && p.chars().all(|c| c.is_ascii_alphabetic()));
+    let rest_ok = parts.iter().enumerate().skip(1).all(|(i, p)| {
+        let alnum = p.chars().all(|c| c.is_ascii_alphanumeric());
+        match p.len() {
+            1 => alnum && parts.get(i + 1).is_some_and(|next| next.len() >= 2),
+            2..=8 => alnum,
+            _ => false,
+        }
+    });
+    if primary_ok && rest_ok && tag.len() <= 64 {
+        tag
     } else {
         "en".to_string()
     }
@@ -136,12 +160,16 @@ mod tests {
 
     #[test]
     fn attr_escapes_quotes() {
-        assert_eq!(attr("say \"hi\" & 'bye'\n"), "say &quot;hi&quot; &amp; &#39;bye&#39; ");
+        let mut out = String::new();
+        push_attr(&mut out, "say \"hi\" & 'bye'\n\u{1}");
+        assert_eq!(out, "say &quot;hi&quot; &amp; &#39;bye&#39; ");
     }
 
     #[test]
     fn url_encodes_unsafe_characters_only() {
         assert_eq!(url("https://x.org/a b?q=\"1\"&r=%41%zz#é"), "https://x.org/a%20b?q=%221%22&r=%41%25zz#é");
+        assert_eq!(url("http://[::1]/a[1]#x#y"), "http://[::1]/a%5B1%5D#x%23y");
+        assert_eq!(fragment("é'--> ]]>#%41"), "é'--%3E%20%5D%5D%3E%23%2541");
     }
 
     #[test]
@@ -152,5 +180,10 @@ mod tests {
         assert_eq!(lang("not a tag"), "en");
         assert_eq!(lang(""), "en");
         assert_eq!(lang("x--y"), "en");
+        assert_eq!(lang("a"), "en");
+        assert_eq!(lang("en_US"), "en-US");
+        assert_eq!(lang("de-x-private"), "de-x-private");
+        assert_eq!(lang("de-x"), "en");
+        assert_eq!(lang("sr-Latn-RS"), "sr-Latn-RS");
     }
 }

@@ -51,6 +51,7 @@ pub(crate) struct BookFile {
 /// The rendered book, ready to package.
 #[derive(Debug)]
 pub(crate) struct Book<'r> {
+    pub res: &'r Resources,
     pub lang: String,
     pub contents_title: String,
     pub files: Vec<BookFile>,
@@ -58,6 +59,9 @@ pub(crate) struct Book<'r> {
     pub images: Vec<(String, &'r ImageData)>,
     /// Whether some embedded image has no alt text.
     pub missing_alt: bool,
+    /// Whether the body has footnotes, and tables.
+    pub has_notes: bool,
+    pub has_tables: bool,
 }
 
 /// Renders every page of the book.
@@ -73,6 +77,7 @@ pub(crate) fn render<'r>(doc: &Document, res: &'r Resources) -> Book<'r> {
         note_prefix: &outline.note_prefix,
         images: xhtml::ImageRegistry::default(),
         notes: 0,
+        tables: 0,
         ids: Default::default(),
     };
     let mut chapters = Vec::new();
@@ -113,7 +118,12 @@ pub(crate) fn render<'r>(doc: &Document, res: &'r Resources) -> Book<'r> {
         },
         BookFile {
             name: "contents.xhtml".into(),
-            xhtml: pages::page(&lang, &contents_title, "frontmatter", &pages::contents_page(&contents_title, &toc_roots)),
+            xhtml: pages::page(
+                &lang,
+                &contents_title,
+                "frontmatter",
+                &pages::contents_page(&contents_title, &toc_roots),
+            ),
             toc_title: Some(contents_title.clone()),
             toc_children: Vec::new(),
             landmark: Some(Landmark::Toc),
@@ -127,5 +137,14 @@ pub(crate) fn render<'r>(doc: &Document, res: &'r Resources) -> Book<'r> {
         .iter()
         .filter_map(|(path, src)| res.images.get(src).map(|data| (path.clone(), data)))
         .collect();
-    Book { lang, contents_title, files, images, missing_alt: state.images.missing_alt }
+    Book {
+        res,
+        lang,
+        contents_title,
+        files,
+        images,
+        missing_alt: state.images.missing_alt,
+        has_notes: state.notes > 0,
+        has_tables: state.tables > 0,
+    }
 }

@@ -100,7 +100,7 @@ pub(crate) fn outline(blocks: &[Block]) -> Outline {
         walk_headings(slice, &mut |id| {
             let safe = escape::id(id);
             ids.insert(safe.clone());
-            targets.entry(id.to_string()).or_insert_with(|| format!("{}#{}", chapter.file, escape::url(&safe)));
+            targets.entry(id.to_string()).or_insert_with(|| format!("{}#{}", chapter.file, escape::fragment(&safe)));
         });
     }
     let note_prefix = ["fn", "footnote", "brief-fn"]
@@ -120,7 +120,7 @@ fn toc_tree(blocks: &[Block], file: &str) -> Option<TocNode> {
     for block in blocks {
         let Block::Heading { level, id, content } = block else { continue };
         let node = TocNode {
-            href: format!("{file}#{}", escape::url(&escape::id(id))),
+            href: format!("{file}#{}", escape::fragment(&escape::id(id))),
             title: heading_title(content, id),
             children: Vec::new(),
         };

@@ -6,9 +6,7 @@
 //! zip entry with the same date.
 
 use chrono::DateTime;
-use epub_builder::{
-    EpubBuilder, EpubContent, EpubVersion, MetadataOpfV3, ReferenceType, TocElement, ZipLibrary,
-};
+use epub_builder::{EpubBuilder, EpubContent, EpubVersion, MetadataOpfV3, ReferenceType, TocElement, ZipLibrary};
 use uuid::Uuid;
 
 use crate::doc::Meta;
@@ -46,6 +44,14 @@ pub(crate) fn build(meta: &Meta, book: &Book, modified: i64) -> Result<Vec<u8>, 
     b.add_metadata_opf(Box::new(spliced(&extra_metadata(meta, book))));
     b.stylesheet(CSS.as_bytes()).map_err(err)?;
 
+    if let Some(data) = meta.cover.as_deref().and_then(|src| book.res.images.get(src)) {
+        let ext = match data.format {
+            crate::resources::ImageFormat::Png => "png",
+            crate::resources::ImageFormat::Jpeg => "jpg",
+        };
+        b.add_cover_image(format!("images/cover.{ext}"), data.bytes.as_slice(), data.format.media_type())
+            .map_err(err)?;
+    }
     for (path, data) in &book.images {
         b.add_resource(path, data.bytes.as_slice(), data.format.media_type()).map_err(err)?;
     }
@@ -79,11 +85,9 @@ pub(crate) fn identifier(meta: &Meta) -> Uuid {
 }
 
 fn toc_element(node: &TocNode, level: i32) -> TocElement {
-    node.children
-        .iter()
-        .fold(TocElement::new(node.href.as_str(), node.title.as_str()).level(level), |el, child| {
-            el.child(toc_element(child, level + 1))
-        })
+    node.children.iter().fold(TocElement::new(node.href.as_str(), node.title.as_str()).level(level), |el, child| {
+        el.child(toc_element(child, level + 1))
+    })
 }
 
 /// Package metadata epub-builder has no API for, as complete XML elements: the
@@ -124,10 +128,14 @@ fn extra_metadata(meta: &Meta, book: &Book) -> String {
 }
 
 fn accessibility_summary(book: &Book) -> String {
-    let mut s = String::from(
-        "Reflowable text with structured headings, a table of contents, a logical reading order \
-         and footnotes linked both ways; data tables have column headers.",
-    );
+    let mut s =
+        String::from("Reflowable text with structured headings, a table of contents and a logical reading order.");
+    if book.has_notes {
+        s.push_str(" Footnotes are linked to their references and back.");
+    }
+    if book.has_tables {
+        s.push_str(" Data tables have column headers.");
+    }
     if !book.images.is_empty() {
         s.push_str(if book.missing_alt {
             " Some images have no text alternative."
@@ -153,8 +161,7 @@ fn spliced(raw: &str) -> MetadataOpfV3 {
         let plain = property.chars().all(|c| c.is_ascii_alphanumeric() || c == ':' || c == '-');
         plain.then(|| (property.to_string(), content.to_string()))
     });
-    let (property, content) =
-        parts.unwrap_or_else(|| ("schema:accessibilityHazard".to_string(), "none".to_string()));
+    let (property, content) = parts.unwrap_or_else(|| ("schema:accessibilityHazard".to_string(), "none".to_string()));
     MetadataOpfV3::new(property, content)
 }
 

@@ -53,6 +53,8 @@ pub(crate) struct BookState<'a> {
     pub images: ImageRegistry,
     /// Footnotes numbered so far.
     pub notes: usize,
+    /// Tables written so far.
+    pub tables: usize,
     /// Element ids used so far (headings are de-duplicated against them).
     pub ids: BTreeSet<String>,
 }
@@ -237,6 +239,14 @@ impl Writer<'_, '_> {
     }
 
     fn table(&mut self, table: &Table) {
+        if table.head.is_empty() {
+            // No columns (never from GFM): no table to draw, but keep a caption's words.
+            if let Some(caption) = &table.caption {
+                self.block(&Block::Paragraph { content: caption.clone() });
+            }
+            return;
+        }
+        self.book.tables += 1;
         self.out.push_str("<div class=\"table-wrap\">\n<table>\n");
         if let Some(caption) = &table.caption {
             self.out.push_str("<caption>");
@@ -364,7 +374,8 @@ impl Writer<'_, '_> {
     fn href(&self, url: &str) -> Option<String> {
         let url = url.trim();
         if let Some(id) = url.strip_prefix('#') {
-            return self.book.targets.get(id).cloned();
+            let targets = self.book.targets;
+            return targets.get(id).or_else(|| targets.get(&percent_decode(id)?)).cloned();
         }
         let scheme = url.split_once(':').map(|(s, _)| s.to_ascii_lowercase())?;
         matches!(scheme.as_str(), "http" | "https" | "mailto" | "ftp" | "tel").then(|| escape::url(url))
@@ -417,4 +428,32 @@ impl Writer<'_, '_> {
         }
         self.out.push_str("</section>\n");
     }
+}
+
+/// Decodes `%XX` escapes (a fragment written URL-encoded in the source), or `None` when
+/// there are none or they do not decode to UTF-8.
+fn percent_decode(s: &str) -> Option<String> {
+    if !s.contains('%') {
+        return None;
+    }
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .filter(|h| h.iter().all(u8::is_ascii_hexdigit))
+            .and_then(|h| std::str::from_utf8(h).ok());
+        match (b, hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
+            (b'%', Some(v)) => {
+                out.push(v);
+                i += 3;
+            }
+            _ => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).ok()
 }

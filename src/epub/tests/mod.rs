@@ -37,10 +37,10 @@ fn pin_resources() -> Resources {
     let bytes = std::fs::read(PIN).unwrap_or_else(|_| {
         // A 1×1 PNG, if the corpus is not on this machine.
         vec![
-            0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 1, 0, 0,
-            0, 1, 8, 6, 0, 0, 0, 0x1F, 0x15, 0xC4, 0x89, 0, 0, 0, 13, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9C, 0x63,
-            0xF8, 0xCF, 0xC0, 0xF0, 0x1F, 0, 5, 0, 1, 0xFF, 0x89, 0x99, 0x3D, 0x1D, 0, 0, 0, 0, 0x49, 0x45, 0x4E,
-            0x44, 0xAE, 0x42, 0x60, 0x82,
+            0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 1, 0, 0, 0,
+            1, 8, 6, 0, 0, 0, 0x1F, 0x15, 0xC4, 0x89, 0, 0, 0, 13, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9C, 0x63, 0xF8,
+            0xCF, 0xC0, 0xF0, 0x1F, 0, 5, 0, 1, 0xFF, 0x89, 0x99, 0x3D, 0x1D, 0, 0, 0, 0, 0x49, 0x45, 0x4E, 0x44, 0xAE,
+            0x42, 0x60, 0x82,
         ]
     });
     let mut res = Resources::default();
@@ -63,7 +63,7 @@ fn rich_doc() -> Document {
         publisher: Some("Regional Desk".into()),
         rights: Some("© 2024 Desk".into()),
         id: None,
-        cover: None,
+        cover: Some("images/pin.png".into()),
     };
     let pin = Image { src: "images/pin.png".into(), alt: "map pin".into(), title: String::new() };
     let table = Table {
@@ -103,7 +103,9 @@ fn rich_doc() -> Document {
             t(" pin "),
             Inline::Image { image: pin.clone() },
             t(" remote "),
-            Inline::Image { image: Image { src: "https://x.org/r.png".into(), alt: "remote pic".into(), title: "".into() } },
+            Inline::Image {
+                image: Image { src: "https://x.org/r.png".into(), alt: "remote pic".into(), title: "".into() },
+            },
             Inline::Html { html: "<sub>".into() },
             t("2"),
             Inline::Html { html: "</sub><img src=x onerror=alert(1)><!-- hidden -->".into() },
@@ -112,10 +114,16 @@ fn rich_doc() -> Document {
             Inline::Note { blocks: vec![para(vec![t("Outer note "), note("Inner note.")])] },
         ]),
         para(vec![t(HOSTILE)]),
-        Block::Html { html: "<div onclick=\"x\"><script>evil()</script>Kept <kbd>Ctrl</kbd>&amp;<em>em</em></div>".into() },
+        Block::Html {
+            html: "<div onclick=\"x\"><script>evil()</script>Kept <kbd>Ctrl</kbd>&amp;<em>em</em></div>".into(),
+        },
         heading(3, "deep", "Skipped to level three"),
-        Block::Figure { image: Image { src: "images/pin.png".into(), alt: "A red map pin".into(), title: "Pin".into() } },
-        Block::Figure { image: Image { src: "missing.png".into(), alt: "Missing figure alt".into(), title: "".into() } },
+        Block::Figure {
+            image: Image { src: "images/pin.png".into(), alt: "A red map pin".into(), title: "Pin".into() },
+        },
+        Block::Figure {
+            image: Image { src: "missing.png".into(), alt: "Missing figure alt".into(), title: "".into() },
+        },
         heading(2, "background", "Background"),
         Block::BlockQuote { blocks: vec![para(vec![t("Quoted "), link("#intro", "intro")])] },
         Block::List(List {
@@ -130,7 +138,17 @@ fn rich_doc() -> Document {
             start: Some(3),
             tight: false,
             items: vec![
-                item(None, vec![para(vec![t("three")]), Block::List(List { start: None, tight: true, items: vec![item(None, vec![para(vec![t("nested")])])] })]),
+                item(
+                    None,
+                    vec![
+                        para(vec![t("three")]),
+                        Block::List(List {
+                            start: None,
+                            tight: true,
+                            items: vec![item(None, vec![para(vec![t("nested")])])],
+                        }),
+                    ],
+                ),
                 item(None, vec![]),
             ],
         }),
@@ -138,12 +156,18 @@ fn rich_doc() -> Document {
         Block::ThematicBreak,
         heading(1, "caveats", "Caveats & <gaps>"),
         Block::Table(table),
-        para(vec![link("#intro", "Back to intro"), t(" and "), Inline::Link {
-            url: "https://example.org".into(),
-            title: "T \"q\"".into(),
-            content: vec![t("linked"), note("Note inside a link.")],
-        }]),
+        para(vec![
+            link("#intro", "Back to intro"),
+            t(" and "),
+            Inline::Link {
+                url: "https://example.org".into(),
+                title: "T \"q\"".into(),
+                content: vec![t("linked"), note("Note inside a link.")],
+            },
+        ]),
         heading(2, "empty-heading", ""),
+        heading(3, "café", "Café"),
+        para(vec![link("#caf%C3%A9", "encoded link")]),
         para(vec![t("End.")]),
     ];
     Document { version: TREE_VERSION, meta, blocks }
@@ -153,7 +177,12 @@ fn rich_doc() -> Document {
 fn parsed(book: &Book) -> BTreeMap<String, Element> {
     book.files
         .iter()
-        .map(|f| (f.name.clone(), xml::parse(&f.xhtml).unwrap_or_else(|e| panic!("{} is malformed: {e}\n{}", f.name, f.xhtml))))
+        .map(|f| {
+            (
+                f.name.clone(),
+                xml::parse(&f.xhtml).unwrap_or_else(|e| panic!("{} is malformed: {e}\n{}", f.name, f.xhtml)),
+            )
+        })
         .collect()
 }
 
@@ -211,10 +240,15 @@ fn chapters_split_at_the_top_level_and_headings_keep_their_ids() {
     let book = render(&rich_doc(), &res);
     let pages = parsed(&book);
     let heading_ids = |name: &str| -> Vec<String> {
-        pages[name].all().iter().filter(|e| e.name.len() == 2 && e.name.starts_with('h')).filter_map(|e| e.attr("id").map(String::from)).collect()
+        pages[name]
+            .all()
+            .iter()
+            .filter(|e| e.name.len() == 2 && e.name.starts_with('h'))
+            .filter_map(|e| e.attr("id").map(String::from))
+            .collect()
     };
     assert_eq!(heading_ids("chapter-1.xhtml"), ["intro", "deep", "background"]);
-    assert_eq!(heading_ids("chapter-2.xhtml"), ["caveats", "empty-heading"]);
+    assert_eq!(heading_ids("chapter-2.xhtml"), ["caveats", "empty-heading", "café"]);
     // The preamble sits in the first chapter, before the first heading.
     let ch1 = &book.files[2].xhtml;
     assert!(ch1.find("Preamble before").unwrap() < ch1.find("id=\"intro\"").unwrap());
@@ -249,6 +283,7 @@ fn internal_links_resolve_across_chapters_and_bad_links_are_dropped() {
     }
     assert!(hrefs.contains(&"chapter-2.xhtml#caveats".to_string()));
     assert!(hrefs.contains(&"chapter-1.xhtml#intro".to_string()));
+    assert!(hrefs.contains(&"chapter-2.xhtml#café".to_string()));
     assert!(hrefs.contains(&"https://example.org/a%20b?x=1&y=%222%22".to_string()));
     assert!(!hrefs.iter().any(|h| h.contains("nowhere") || h.contains("other.md")));
     let text = pages["chapter-1.xhtml"].text();
@@ -300,7 +335,11 @@ fn tables_lists_code_and_figures_have_the_expected_markup() {
     let all: Vec<&Element> = pages.values().flat_map(|r| r.all()).collect();
     let wrap = all.iter().find(|e| e.attr("class") == Some("table-wrap")).expect("table wrapper");
     let table = wrap.all().into_iter().find(|e| e.name == "table").unwrap();
-    let kids: Vec<_> = table.children.iter().filter_map(|n| if let xml::Node::Element(e) = n { Some(e.name.as_str()) } else { None }).collect();
+    let kids: Vec<_> = table
+        .children
+        .iter()
+        .filter_map(|n| if let xml::Node::Element(e) = n { Some(e.name.as_str()) } else { None })
+        .collect();
     assert_eq!(kids, ["caption", "thead", "tbody"]);
     let ths: Vec<_> = table.all().into_iter().filter(|e| e.name == "th").collect();
     assert_eq!(ths.len(), 4);
@@ -350,8 +389,19 @@ fn title_and_contents_pages_show_the_front_matter_and_the_tree() {
     assert_eq!(by_class("summary").len(), 1);
     // Contents: both chapters, nested entries, hrefs into chapter files.
     let contents = &pages["contents.xhtml"];
-    let hrefs: Vec<_> = contents.all().iter().filter_map(|e| e.attr("href").filter(|h| h.contains('#'))).map(String::from).collect();
-    assert_eq!(hrefs, ["chapter-1.xhtml#intro", "chapter-1.xhtml#deep", "chapter-1.xhtml#background", "chapter-2.xhtml#caveats", "chapter-2.xhtml#empty-heading"]);
+    let hrefs: Vec<_> =
+        contents.all().iter().filter_map(|e| e.attr("href").filter(|h| h.contains('#'))).map(String::from).collect();
+    assert_eq!(
+        hrefs,
+        [
+            "chapter-1.xhtml#intro",
+            "chapter-1.xhtml#deep",
+            "chapter-1.xhtml#background",
+            "chapter-2.xhtml#caveats",
+            "chapter-2.xhtml#empty-heading",
+            "chapter-2.xhtml#café"
+        ]
+    );
 }
 
 #[test]
@@ -421,12 +471,14 @@ fn the_package_is_reproducible_and_carries_the_metadata() {
         "<meta property=\"schema:accessibilityFeature\">alternativeText</meta>".into(),
         "<meta property=\"schema:accessibilityHazard\">none</meta>".into(),
         "media-type=\"image/png\"".into(),
+        "properties=\"cover-image\" id=\"cover-image\" href=\"images/cover.png\"".into(),
     ] {
         assert!(opf.contains(&expected), "content.opf lacks {expected}\n{opf}");
     }
     let nav = &files["OEBPS/nav.xhtml"];
     xml::parse(nav).unwrap_or_else(|e| panic!("nav malformed: {e}"));
-    for landmark in ["epub:type=\"titlepage\"", "epub:type=\"toc\" href=\"contents.xhtml\"", "epub:type=\"bodymatter\""] {
+    for landmark in ["epub:type=\"titlepage\"", "epub:type=\"toc\" href=\"contents.xhtml\"", "epub:type=\"bodymatter\""]
+    {
         assert!(nav.contains(landmark), "nav lacks {landmark}\n{nav}");
     }
     assert!(nav.contains("chapter-1.xhtml#deep"));
@@ -435,4 +487,119 @@ fn the_package_is_reproducible_and_carries_the_metadata() {
     let c = write(&doc, &res, &EpubOptions { modified: 0 }).unwrap();
     assert!(a != c);
     assert!(unzip(&c, "meta0")["OEBPS/content.opf"].contains(&format!("urn:uuid:{id}")));
+}
+
+/// A tiny deterministic generator (xorshift), so the hostile-input test needs no crate.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn pick<'a>(&mut self, pool: &[&'a str]) -> &'a str {
+        pool[(self.next() % pool.len() as u64) as usize]
+    }
+    fn string(&mut self) -> String {
+        const POOL: &[&str] = &[
+            "a",
+            " ",
+            "&",
+            "<",
+            ">",
+            "\"",
+            "'",
+            "\u{0}",
+            "\u{b}",
+            "\u{1f}",
+            "\u{7f}",
+            "\u{9f}",
+            "\u{fffe}",
+            "\u{ffff}",
+            "\u{fdd0}",
+            "é",
+            "ß",
+            "\u{202e}",
+            "😀",
+            "]]>",
+            "<!--",
+            "-->",
+            "&amp;",
+            "&#0;",
+            "%",
+            "#",
+            "\n",
+            "\t",
+            "\r",
+            "<script>",
+            "</p>",
+            "javascript:",
+            "--",
+            "?>",
+        ];
+        let n = self.next() % 12;
+        (0..n).map(|_| self.pick(POOL)).collect()
+    }
+}
+
+#[test]
+fn hostile_strings_everywhere_still_give_well_formed_pages_and_package() {
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    for round in 0..40 {
+        let mut s = || rng.string();
+        let inlines = vec![
+            t(&s()),
+            Inline::Code { text: s() },
+            Inline::Link { url: format!("#{}", s()), title: s(), content: vec![t(&s())] },
+            Inline::Link { url: format!("https://x/{}", s()), title: s(), content: vec![t(&s())] },
+            Inline::Html { html: s() },
+            Inline::Image { image: Image { src: s(), alt: s(), title: s() } },
+            Inline::Note { blocks: vec![Block::Html { html: s() }, para(vec![Inline::Html { html: s() }])] },
+        ];
+        let id = s();
+        let doc = Document {
+            version: TREE_VERSION,
+            meta: Meta {
+                title: s(),
+                subtitle: Some(s()),
+                authors: vec![s(), s()],
+                date: Some(s()),
+                lang: s(),
+                summary: Some(s()),
+                keywords: vec![s()],
+                classification: Some(s()),
+                publisher: Some(s()),
+                rights: Some(s()),
+                id: Some(s()),
+                cover: Some(s()),
+            },
+            blocks: vec![
+                Block::Heading { level: 0, id: id.clone(), content: inlines.clone() },
+                para(inlines.clone()),
+                Block::Heading { level: 9, id: id.clone(), content: vec![t(&s())] },
+                Block::Html { html: s() },
+                Block::CodeBlock { lang: Some(s()), text: s() },
+                Block::List(List { start: Some(u64::MAX), tight: false, items: vec![item(Some(true), vec![])] }),
+                Block::Table(Table { caption: Some(vec![t(&s())]), aligns: vec![], head: vec![], rows: vec![vec![]] }),
+                Block::Figure { image: Image { src: s(), alt: s(), title: s() } },
+                para(vec![Inline::Link { url: format!("#{id}"), title: String::new(), content: vec![t("self")] }]),
+            ],
+        };
+        let none = Resources::default();
+        let book = render(&doc, &none);
+        parsed(&book);
+        let sample_dir = std::env::var("BRIEF_EPUB_HOSTILE_DIR").ok();
+        if round % 10 == 0 || sample_dir.is_some() {
+            let bytes = write(&doc, &Resources::default(), &EpubOptions { modified: i64::MAX }).unwrap();
+            if let Some(dir) = &sample_dir {
+                std::fs::write(format!("{dir}/hostile-{round}.epub"), &bytes).unwrap();
+            }
+            let files = unzip(&bytes, "hostile");
+            for name in ["OEBPS/content.opf", "OEBPS/nav.xhtml", "OEBPS/toc.ncx"] {
+                xml::parse(&files[name]).unwrap_or_else(|e| panic!("round {round}: {name}: {e}\n{}", files[name]));
+            }
+        }
+    }
 }
