@@ -9,6 +9,7 @@
 //! drawn on every page they touch.
 
 use super::inline::{self, itemize, Collected, ParaSpec, Style};
+use super::notes::{line_notes, FootNote};
 use super::linebreak::{assemble, break_lines, Line, LineAlign};
 use super::page::*;
 use super::shape;
@@ -62,12 +63,19 @@ pub(crate) struct Flow<'a> {
     pub notes: Vec<Vec<Block>>,
     pub tables: usize,
     decos: Vec<Deco>,
-    marker: Option<Marker>,
+    pub(crate) marker: Option<Marker>,
     depth: usize,
     /// Set when a heading turned the page to landscape for the table that follows it; the
     /// table turns it back. `portrait_edges` keeps the text edges to restore then.
     pub turned_for_table: bool,
     pub portrait_edges: (f32, f32),
+    /// Footnotes at the foot of the current page, their height, notes continuing on the
+    /// next page, the numbers already placed, and set notes by number (notes.rs).
+    pub(crate) foot: Vec<FootNote>,
+    pub(crate) foot_h: f32,
+    pub(crate) carry: Vec<FootNote>,
+    pub(crate) placed: std::collections::BTreeSet<usize>,
+    pub(crate) note_cache: std::collections::HashMap<usize, FootNote>,
 }
 
 impl<'a> Flow<'a> {
@@ -89,6 +97,11 @@ impl<'a> Flow<'a> {
             depth: 0,
             turned_for_table: false,
             portrait_edges: (setup.margin_left, setup.width - setup.margin_right),
+            foot: Vec::new(),
+            foot_h: 0.0,
+            carry: Vec::new(),
+            placed: Default::default(),
+            note_cache: Default::default(),
         }
     }
 
@@ -96,8 +109,9 @@ impl<'a> Flow<'a> {
         self.setup.margin_top
     }
 
+    /// The bottom of the text area: above this page's footnotes.
     pub fn bottom(&self) -> f32 {
-        self.page.height - self.setup.margin_bottom
+        self.page.height - self.setup.margin_bottom - self.foot_h
     }
 
     /// Whether the current page is turned to landscape (for a wide table).
@@ -159,10 +173,12 @@ impl<'a> Flow<'a> {
         for d in &decos {
             self.draw_deco(d, bottom);
         }
+        self.draw_foot();
         let next = Page { width: self.page.width, height: self.page.height, items: Vec::new() };
         let done = std::mem::replace(&mut self.page, next);
         self.out.pages.push(done);
         self.y = self.top();
+        self.start_foot();
         self.decos = decos
             .into_iter()
             .map(|d| Deco { start_y: self.y, item_index: 0, ..d })
@@ -175,6 +191,11 @@ impl<'a> Flow<'a> {
         for d in std::mem::take(&mut self.decos) {
             self.draw_deco(&d, bottom);
         }
+        // Notes still to continue get pages of their own.
+        while !self.carry.is_empty() {
+            self.new_page();
+        }
+        self.draw_foot();
         let last = std::mem::take(&mut self.page);
         self.out.pages.push(last);
         self.out
@@ -216,9 +237,13 @@ impl<'a> Flow<'a> {
     /// Collects inline content in a style (footnotes are numbered into `self.notes`).
     pub fn collect(&mut self, inlines: &[Inline], base: Style) -> Collected {
         let notes = &mut self.notes;
-        let mut sink = |blocks: &[Block]| {
-            notes.push(blocks.to_vec());
-            notes.len()
+        // A note referenced twice (the same definition) keeps its first number.
+        let mut sink = |blocks: &[Block]| match notes.iter().position(|n| n.as_slice() == blocks) {
+            Some(i) => i + 1,
+            None => {
+                notes.push(blocks.to_vec());
+                notes.len()
+            }
         };
         Collected::new(inlines, base, &mut sink)
     }
@@ -242,7 +267,7 @@ impl<'a> Flow<'a> {
         let n = lines.len();
         let mut i = 0;
         while i < n {
-            let room = ((self.bottom() - self.y) / leading + 1e-3).floor().max(0.0) as usize;
+            let room = self.lines_that_fit(&lines[i..], styles, leading);
             let rest = n - i;
             let take = if room >= rest {
                 rest
@@ -263,6 +288,10 @@ impl<'a> Flow<'a> {
             for line in &lines[i..i + take] {
                 self.draw_line(line, styles, x, self.y, leading, size);
                 self.y += leading;
+                let notes = line_notes(line, styles);
+                if !notes.is_empty() {
+                    self.register_notes(&notes);
+                }
             }
             i += take;
             if i < n {
@@ -299,6 +328,10 @@ impl<'a> Flow<'a> {
                     y2: sy,
                     stroke: Stroke { width: style.size * 0.06, color: style.color },
                 });
+            }
+            if let Some(n) = style.note {
+                let page = self.page_index();
+                self.out.anchors.push(Anchor { id: format!("fnref-{n}"), page, y: top });
             }
             if let Some(target) = &style.link {
                 self.page.items.push(Item::Link { x: x + run.x, y: top, w: run.width, h: leading, target: target.clone() });
@@ -395,7 +428,7 @@ impl<'a> Flow<'a> {
 
     fn heading(&mut self, level: u8, id: &str, content: &[Inline], rest: &[Block]) {
         let (size, before, after) = heading_metrics(level);
-        let style = Style { font: FontId::SANS_BOLD, size, color: HEADING, rise: 0.0, link: None, strike: false };
+        let style = Style { font: FontId::SANS_BOLD, size, color: HEADING, rise: 0.0, link: None, strike: false, note: None };
         let c = self.collect(content, style);
         let lines = self.set_lines(&c, self.measure(), LineAlign::Left, false);
         let leading = size * 1.3;
@@ -526,7 +559,7 @@ impl<'a> Flow<'a> {
     fn code(&mut self, text: &str) {
         self.space(PARA_SPACE);
         self.flush_marker();
-        let style = Style { font: FontId::MONO, size: CODE_SIZE, color: CODE_FG, rise: 0.0, link: None, strike: false };
+        let style = Style { font: FontId::MONO, size: CODE_SIZE, color: CODE_FG, rise: 0.0, link: None, strike: false, note: None };
         let measure = self.measure() - 2.0 * CODE_PAD;
         let lines = self.code_lines(text, &style, measure);
         self.ensure(CODE_PAD * 2.0 + CODE_LEADING * (lines.len().min(3) as f32));
@@ -619,7 +652,7 @@ impl<'a> Flow<'a> {
         self.space(PARA_SPACE * 1.5);
         self.flush_marker();
         let caption_style =
-            Style { font: FontId::SANS, size: CAPTION_SIZE, color: CAPTION, rise: 0.0, link: None, strike: false };
+            Style { font: FontId::SANS, size: CAPTION_SIZE, color: CAPTION, rise: 0.0, link: None, strike: false, note: None };
         let caption = Collected::plain(&image.alt, caption_style);
         let caption_lines =
             if caption.is_empty() { Vec::new() } else { self.set_lines(&caption, self.measure(), LineAlign::Left, true) };
@@ -651,45 +684,11 @@ impl<'a> Flow<'a> {
         self.place_lines(&caption_lines, std::slice::from_ref(&caption.styles[0]), x, CAPTION_LEADING, CAPTION_SIZE);
         self.space(PARA_SPACE);
     }
-
-    /// The endnotes: every footnote met in the body, numbered, under a "Notes" heading.
-    pub fn endnotes(&mut self) {
-        if self.notes.is_empty() {
-            return;
-        }
-        let title = [Inline::text("Notes")];
-        self.heading(2, "notes", &title, &[]);
-        let mut i = 0;
-        while i < self.notes.len() {
-            let blocks = self.notes[i].clone();
-            let n = i + 1;
-            self.ensure(2.0 * NOTE_LEADING);
-            self.out.anchors.push(Anchor { id: format!("fn-{n}"), page: self.page_index(), y: self.y });
-            let saved = self.left;
-            self.marker = Some(Marker::Text { text: format!("{n}."), right: saved + LIST_INDENT - 5.0 });
-            self.left = saved + LIST_INDENT;
-            for b in &blocks {
-                match b {
-                    Block::Paragraph { content } => {
-                        let c = self.collect(content, body_style(NOTE_SIZE));
-                        let lines = self.set_lines(&c, self.measure(), LineAlign::Justify, true);
-                        self.space(2.0);
-                        let x = self.left;
-                        self.place_lines(&lines, &c.styles, x, NOTE_LEADING, NOTE_SIZE);
-                    }
-                    other => self.block(other, &[]),
-                }
-            }
-            self.flush_marker();
-            self.left = saved;
-            i += 1;
-        }
-    }
 }
 
 /// The body text style at a size.
 pub(crate) fn body_style(size: f32) -> Style {
-    Style { font: FontId::SERIF, size, color: TEXT, rise: 0.0, link: None, strike: false }
+    Style { font: FontId::SERIF, size, color: TEXT, rise: 0.0, link: None, strike: false, note: None }
 }
 
 /// List numbering by depth: 1. / a. / i.

@@ -11,7 +11,7 @@ use crate::doc::Meta;
 use crate::fonts::{FontId, Fonts};
 
 fn sans(size: f32, color: Color, bold: bool) -> Style {
-    Style { font: if bold { FontId::SANS_BOLD } else { FontId::SANS }, size, color, rise: 0.0, link: None, strike: false }
+    Style { font: if bold { FontId::SANS_BOLD } else { FontId::SANS }, size, color, rise: 0.0, link: None, strike: false, note: None }
 }
 
 /// Sets the title block: classification banner, title, subtitle, byline and summary box.

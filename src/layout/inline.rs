@@ -26,6 +26,8 @@ pub struct Style {
     pub rise: f32,
     pub link: Option<LinkTarget>,
     pub strike: bool,
+    /// For a footnote mark: the note's number.
+    pub note: Option<usize>,
 }
 
 /// Glyphs of one style inside a box.
@@ -168,6 +170,7 @@ impl Collected {
                         size: style.size * 0.62,
                         rise: style.size * 0.38,
                         link: Some(LinkTarget::Internal(format!("fn-{n}"))),
+                        note: Some(n),
                         color: LINK_COLOR,
                         ..style.clone()
                     };

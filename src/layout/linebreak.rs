@@ -427,7 +427,7 @@ mod tests {
     use crate::layout::page::Color;
 
     fn style() -> Style {
-        Style { font: FontId::SERIF, size: 10.0, color: Color::BLACK, rise: 0.0, link: None, strike: false }
+        Style { font: FontId::SERIF, size: 10.0, color: Color::BLACK, rise: 0.0, link: None, strike: false, note: None }
     }
 
     fn text_of(line: &Line) -> String {

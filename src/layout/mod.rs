@@ -10,6 +10,7 @@ mod flow;
 mod furniture;
 mod inline;
 mod linebreak;
+mod notes;
 mod page;
 mod shape;
 mod table;
@@ -52,7 +53,6 @@ pub fn layout(doc: &Document, fonts: &Fonts, res: &Resources, setup: &PageSetup)
     let mut flow = flow::Flow::new(fonts, res, setup, hyphenate);
     furniture::title_block(&mut flow, &doc.meta);
     flow.blocks(&doc.blocks);
-    flow.endnotes();
     let mut out = flow.finish();
     furniture::running_heads(&mut out, fonts, setup, &doc.meta);
     out

@@ -34,6 +34,21 @@ impl SetRow {
     }
 }
 
+/// Footnote numbers referenced by lines `from..to` of a row's cells.
+fn row_notes(row: &SetRow, from: usize, to: usize) -> Vec<usize> {
+    let mut out = Vec::new();
+    for cell in &row.cells {
+        for line in cell.lines.iter().take(to).skip(from) {
+            for n in super::notes::line_notes(line, &cell.styles) {
+                if !out.contains(&n) {
+                    out.push(n);
+                }
+            }
+        }
+    }
+    out
+}
+
 impl Flow<'_> {
     /// Lays out a table.
     pub(crate) fn table(&mut self, table: &Table) {
@@ -88,7 +103,7 @@ impl Flow<'_> {
             inlines.extend(c.iter().cloned());
             inlines
         });
-        let caption_style = Style { font: FontId::SANS, size: CAPTION_SIZE + 0.5, color: CAPTION, rise: 0.0, link: None, strike: false };
+        let caption_style = Style { font: FontId::SANS, size: CAPTION_SIZE + 0.5, color: CAPTION, rise: 0.0, link: None, strike: false, note: None };
         let caption_set = caption.map(|inl| {
             let c = self.collect(&inl, caption_style.clone());
             let lines = self.set_lines(&c, self.measure(), LineAlign::Left, false);
@@ -115,7 +130,10 @@ impl Flow<'_> {
             let mut from = 0;
             let total = row.lines();
             while from < total {
-                let room = ((self.bottom() - self.y - 2.0 * CELL_PAD) / leading + 1e-3).floor().max(0.0) as usize;
+                let notes = row_notes(row, from, total);
+                let foot = self.foot_h;
+                let extra = self.notes_height(&notes, foot);
+                let room = ((self.bottom() - self.y - 2.0 * CELL_PAD - extra) / leading + 1e-3).floor().max(0.0) as usize;
                 let rest = total - from;
                 let full_page = ((self.bottom() - self.top() - caption_h - row_h(&head) - 2.0 * CELL_PAD) / leading)
                     .floor()
@@ -129,6 +147,8 @@ impl Flow<'_> {
                 };
                 if take > 0 {
                     self.draw_row(row, &widths, leading, size, false, zebra, from, from + take);
+                    let notes = row_notes(row, from, from + take);
+                    self.register_notes(&notes);
                     from += take;
                     if from < total {
                         self.continue_table(x0, table_w, &head, &widths, leading, size, number, caption_set.is_some());
@@ -155,7 +175,7 @@ impl Flow<'_> {
         self.draw_rule(x0, table_w, 0.9);
         self.new_page();
         if captioned {
-            let style = Style { font: FontId::SANS, size: CAPTION_SIZE + 0.5, color: CAPTION, rise: 0.0, link: None, strike: false };
+            let style = Style { font: FontId::SANS, size: CAPTION_SIZE + 0.5, color: CAPTION, rise: 0.0, link: None, strike: false, note: None };
             let c = Collected::plain(&format!("Table {number} (continued)"), style);
             let lines = self.set_lines(&c, self.measure(), LineAlign::Left, false);
             let x = self.left;
@@ -184,6 +204,7 @@ impl Flow<'_> {
             rise: 0.0,
             link: None,
             strike: false,
+            note: None,
         }
     }
 

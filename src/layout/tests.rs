@@ -150,17 +150,47 @@ fn deeply_nested_lists_keep_a_usable_measure() {
 }
 
 #[test]
-fn footnotes_become_numbered_endnotes_with_anchors() {
+fn footnotes_sit_at_the_foot_of_the_page_that_references_them() {
+    let mut blocks: Vec<Block> = (0..12).map(|_| para(LOREM)).collect();
     let content = vec![
         Inline::text("Trade rose"),
-        Inline::Note { blocks: vec![para("Desk estimate.")] },
+        Inline::Note { blocks: vec![para("Desk estimate, rounded.")] },
         Inline::text(" sharply."),
     ];
-    let out = run_layout(&doc(vec![Block::Paragraph { content }]));
-    let dump = dump(&out);
-    assert!(dump.contains(": Notes"));
-    assert!(dump.contains("1. Desk estimate."), "{dump}");
-    assert!(out.anchors.iter().any(|a| a.id == "fn-1"));
-    let links = out.pages.iter().flat_map(|p| &p.items).filter(|i| matches!(i, Item::Link { target: LinkTarget::Internal(t), .. } if t == "fn-1"));
-    assert_eq!(links.count(), 1);
+    blocks.push(Block::Paragraph { content });
+    blocks.extend((0..12).map(|_| para(LOREM)));
+    let out = run_layout(&doc(blocks));
+    let d = dump(&out);
+    let mark_page: usize = d.lines().find(|l| l.contains("Trade rose")).and_then(|l| l.split(' ').next()?.parse().ok()).expect(&d);
+    let note_line = d.lines().find(|l| l.contains("Desk estimate, rounded.")).expect(&d);
+    let note_page: usize = note_line.split(' ').next().unwrap().parse().unwrap();
+    assert_eq!(mark_page, note_page);
+    // The note sits below every body line of its page.
+    let note_y: f32 = note_line.split(' ').nth(1).unwrap().parse().unwrap();
+    for l in d.lines().filter(|l| l.starts_with(&format!("{note_page} ")) && l.contains("Uzbekistan")) {
+        let y: f32 = l.split(' ').nth(1).unwrap().parse().unwrap();
+        assert!(y < note_y, "{l} below the note at {note_y}");
+    }
+    for id in ["fn-1", "fnref-1"] {
+        let a = out.anchors.iter().find(|a| a.id == id).expect(id);
+        assert_eq!(a.page + 1, note_page);
+    }
+    let links = |t: &str| out.pages.iter().flat_map(|p| &p.items).filter(|i| matches!(i, Item::Link { target: LinkTarget::Internal(x), .. } if x == t)).count();
+    assert_eq!((links("fn-1"), links("fnref-1")), (1, 1));
+}
+
+#[test]
+fn a_footnote_longer_than_a_page_continues_on_the_next_page() {
+    let long: String = (0..140).map(|_| "The note goes on and on about the border regime. ").collect();
+    let content = vec![Inline::text("Mark here"), Inline::Note { blocks: vec![para(&long)] }, Inline::text(".")];
+    let mut blocks = vec![Block::Paragraph { content }];
+    blocks.extend((0..3).map(|_| para(LOREM)));
+    let out = run_layout(&doc(blocks));
+    assert_inside_margins(&out);
+    let d = dump(&out);
+    let pages_with_note: std::collections::BTreeSet<&str> =
+        d.lines().filter(|l| l.contains("border regime")).filter_map(|l| l.split(' ').next()).collect();
+    assert!(pages_with_note.len() >= 2, "{pages_with_note:?}");
+    let words = d.matches("regime").count();
+    assert_eq!(words, 140, "every line of the note is printed once");
 }
