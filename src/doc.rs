@@ -54,6 +54,13 @@ pub struct Meta {
     pub id: Option<String>,
     /// Cover image path, relative to the source file.
     pub cover: Option<String>,
+    /// Whether the PDF gets a table of contents (default: when there are at least four
+    /// section headings).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub toc: Option<bool>,
+    /// Paper size of the PDF: `a4` (default) or `letter`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub papersize: Option<String>,
 }
 
 /// A block-level element.

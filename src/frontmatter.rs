@@ -35,6 +35,8 @@ pub const KNOWN_KEYS: &[&str] = &[
     "rights",
     "id",
     "cover",
+    "toc",
+    "papersize",
     "source",
     "expect",
 ];
@@ -79,6 +81,8 @@ pub struct Fields {
     pub rights: Option<String>,
     pub id: Option<String>,
     pub cover: Option<String>,
+    pub toc: Option<bool>,
+    pub papersize: Option<String>,
     /// Byte offset of the `cover` key's line, for messages about the cover image.
     pub cover_offset: Option<usize>,
 }
@@ -467,6 +471,8 @@ struct Raw {
     rights: Option<Scalar>,
     id: Option<Scalar>,
     cover: Option<Scalar>,
+    toc: Option<bool>,
+    papersize: Option<Scalar>,
     source: Option<IgnoredAny>,
     expect: Option<IgnoredAny>,
 }
@@ -506,6 +512,8 @@ impl Raw {
             rights: text(self.rights),
             id: text(self.id),
             cover: text(self.cover),
+            toc: self.toc,
+            papersize: text(self.papersize).map(|p| p.to_ascii_lowercase()),
             cover_offset: keys.iter().find(|k| k.key == "cover").map(|k| k.offset),
         }
     }

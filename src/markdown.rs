@@ -98,6 +98,8 @@ fn resolve_meta(src: &Source, f: frontmatter::Fields, blocks: &[Block]) -> Meta 
         rights: f.rights,
         id: f.id,
         cover: f.cover,
+        toc: f.toc,
+        papersize: f.papersize,
     }
 }
 

@@ -237,13 +237,9 @@ impl<'a> Flow<'a> {
     /// Collects inline content in a style (footnotes are numbered into `self.notes`).
     pub fn collect(&mut self, inlines: &[Inline], base: Style) -> Collected {
         let notes = &mut self.notes;
-        // A note referenced twice (the same definition) keeps its first number.
-        let mut sink = |blocks: &[Block]| match notes.iter().position(|n| n.as_slice() == blocks) {
-            Some(i) => i + 1,
-            None => {
-                notes.push(blocks.to_vec());
-                notes.len()
-            }
+        let mut sink = |blocks: &[Block]| {
+            notes.push(blocks.to_vec());
+            notes.len()
         };
         Collected::new(inlines, base, &mut sink)
     }

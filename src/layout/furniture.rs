@@ -71,31 +71,50 @@ pub(crate) fn title_block(flow: &mut Flow<'_>, meta: &Meta) {
     flow.y += 10.0;
 }
 
-/// Adds running heads (from the second page) and page numbers (on every page).
+/// Adds running heads (from the second page: the brief's title on the left, the current
+/// section on the right) and footers on every page ("Page X of Y", and the classification).
 pub(crate) fn running_heads(out: &mut LaidOut, fonts: &Fonts, setup: &PageSetup, meta: &Meta) {
     let total = out.pages.len();
     let class = meta.classification.as_deref().map(|c| c.trim().to_uppercase()).filter(|c| !c.is_empty());
+    let top_level = out.outline.iter().map(|e| e.level).min().unwrap_or(1);
+    let sections: Vec<(usize, f32, String)> = out
+        .outline
+        .iter()
+        .filter(|e| e.level <= top_level.max(2))
+        .map(|e| (e.page, e.y, e.title.clone()))
+        .collect();
     for (i, page) in out.pages.iter_mut().enumerate() {
         // Pages may be portrait or landscape: furniture follows each page's own size.
         let left = setup.margin_left;
         let right = page.width - setup.margin_right;
+        let measure = right - left;
         let head_base = setup.margin_top - 26.0;
         let foot_base = page.height - setup.margin_bottom + 34.0;
-        let title = fit(fonts, FontId::SANS, 8.0, meta.title.trim(), (right - left) * 0.62);
         if i > 0 {
+            let title = fit(fonts, FontId::SANS, 8.0, meta.title.trim(), measure * 0.5);
             page.items.push(text_run(fonts, FontId::SANS, 8.0, SUBTLE, &title, left, head_base));
-            if let Some(class) = &class {
-                let g = shape::shape(fonts, FontId::SANS_BOLD, 7.5, class);
-                let w = shape::width(&g);
-                page.items.push(text_run(fonts, FontId::SANS_BOLD, 7.5, BANNER, class, right - w, head_base));
+            // The section in force at the top of the page: one starting right at the top,
+            // else the last one begun on an earlier page.
+            let section = sections
+                .iter()
+                .find(|(p, y, _)| *p == i && *y <= setup.margin_top + 40.0)
+                .or_else(|| sections.iter().rev().find(|(p, _, _)| *p < i))
+                .map(|(_, _, t)| t.as_str());
+            if let Some(section) = section {
+                let text = fit(fonts, FontId::SANS_BOLD, 8.0, section, measure * 0.45);
+                let w = shape::width(&shape::shape(fonts, FontId::SANS_BOLD, 8.0, &text));
+                page.items.push(text_run(fonts, FontId::SANS_BOLD, 8.0, HEADING, &text, right - w, head_base));
             }
             let y = head_base + 6.0;
             page.items.push(Item::Line { x1: left, y1: y, x2: right, y2: y, stroke: Stroke { width: 0.4, color: RULE } });
         }
-        let number = format!("{} / {}", i + 1, total);
+        let number = format!("Page {} of {}", i + 1, total);
         let w = shape::width(&shape::shape(fonts, FontId::SANS, 8.0, &number));
-        let x = left + (right - left - w) / 2.0;
-        page.items.push(text_run(fonts, FontId::SANS, 8.0, SUBTLE, &number, x, foot_base));
+        page.items.push(text_run(fonts, FontId::SANS, 8.0, SUBTLE, &number, left + (measure - w) / 2.0, foot_base));
+        if let Some(class) = &class {
+            let w = shape::width(&shape::shape(fonts, FontId::SANS_BOLD, 7.5, class));
+            page.items.push(text_run(fonts, FontId::SANS_BOLD, 7.5, BANNER, class, right - w, foot_base));
+        }
     }
 }
 

@@ -15,6 +15,7 @@ mod page;
 mod shape;
 mod table;
 mod theme;
+mod toc;
 
 pub use page::*;
 
@@ -52,8 +53,10 @@ pub fn layout(doc: &Document, fonts: &Fonts, res: &Resources, setup: &PageSetup)
     let hyphenate = hyphenation_lang(&doc.meta.lang);
     let mut flow = flow::Flow::new(fonts, res, setup, hyphenate);
     furniture::title_block(&mut flow, &doc.meta);
+    let contents = if toc::wanted(doc) { toc::place(&mut flow, doc) } else { Vec::new() };
     flow.blocks(&doc.blocks);
     let mut out = flow.finish();
+    toc::finish(&mut out, fonts, &contents);
     furniture::running_heads(&mut out, fonts, setup, &doc.meta);
     out
 }

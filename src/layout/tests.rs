@@ -55,7 +55,7 @@ fn long_text_flows_over_pages_within_margins() {
     assert_inside_margins(&out);
     // Page numbers on every page, running head from page 2.
     let dump = dump(&out);
-    assert!(dump.contains(&format!("1 / {}", out.pages.len())));
+    assert!(dump.contains(&format!("Page 1 of {}", out.pages.len())));
     assert!(dump.lines().any(|l| l.starts_with("2 ") && l.contains(": Test brief")));
 }
 

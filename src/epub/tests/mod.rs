@@ -64,6 +64,8 @@ fn rich_doc() -> Document {
         rights: Some("© 2024 Desk".into()),
         id: None,
         cover: Some("images/pin.png".into()),
+        toc: None,
+        papersize: None,
     };
     let pin = Image { src: "images/pin.png".into(), alt: "map pin".into(), title: String::new() };
     let table = Table {
@@ -574,6 +576,8 @@ fn hostile_strings_everywhere_still_give_well_formed_pages_and_package() {
                 rights: Some(s()),
                 id: Some(s()),
                 cover: Some(s()),
+                toc: None,
+                papersize: None,
             },
             blocks: vec![
                 Block::Heading { level: 0, id: id.clone(), content: inlines.clone() },
