@@ -18,10 +18,15 @@ impl FontId {
     pub const SANS: FontId = FontId(4);
     pub const SANS_BOLD: FontId = FontId(5);
     pub const MONO: FontId = FontId(6);
+    /// Fallback faces: symbols, mathematics, Arabic, Hebrew.
+    pub const SYMBOLS: FontId = FontId(7);
+    pub const MATH: FontId = FontId(8);
+    pub const ARABIC: FontId = FontId(9);
+    pub const HEBREW: FontId = FontId(10);
 }
 
 /// The faces compiled in, in [`FontId`] order: (PostScript-style name, bytes).
-const BUILTIN: [(&str, &[u8]); 7] = [
+const BUILTIN: [(&str, &[u8]); 11] = [
     ("NotoSerif-Regular", include_bytes!("../fonts/NotoSerif-Regular.ttf")),
     ("NotoSerif-Bold", include_bytes!("../fonts/NotoSerif-Bold.ttf")),
     ("NotoSerif-Italic", include_bytes!("../fonts/NotoSerif-Italic.ttf")),
@@ -29,6 +34,10 @@ const BUILTIN: [(&str, &[u8]); 7] = [
     ("NotoSans-Regular", include_bytes!("../fonts/NotoSans-Regular.ttf")),
     ("NotoSans-Bold", include_bytes!("../fonts/NotoSans-Bold.ttf")),
     ("NotoSansMono-Regular", include_bytes!("../fonts/NotoSansMono-Regular.ttf")),
+    ("NotoSansSymbols2-Regular", include_bytes!("../fonts/NotoSansSymbols2-Regular.ttf")),
+    ("NotoSansMath-Regular", include_bytes!("../fonts/NotoSansMath-Regular.ttf")),
+    ("NotoSansArabic-Regular", include_bytes!("../fonts/NotoSansArabic-Regular.ttf")),
+    ("NotoSansHebrew-Regular", include_bytes!("../fonts/NotoSansHebrew-Regular.ttf")),
 ];
 
 /// One parsed face.
@@ -116,10 +125,19 @@ mod tests {
     #[test]
     fn builtin_faces_cover_latin_cyrillic_greek_and_uzbek_okina() {
         let fonts = Fonts::builtin().expect("fonts parse");
-        for (_, face) in fonts.iter() {
+        for (_, face) in fonts.iter().take(7) {
             for c in ['a', 'é', 'Ж', 'ә', 'ғ', 'қ', 'ң', 'ө', 'ұ', 'ү', 'һ', 'і', 'Ω', '\u{02BB}', '—', '’'] {
                 assert!(face.has_char(c), "{} lacks {:?}", face.name, c);
             }
         }
+    }
+
+    #[test]
+    fn fallback_faces_cover_symbols_arabic_and_hebrew() {
+        let fonts = Fonts::builtin().expect("fonts parse");
+        assert!(fonts.face(FontId::SYMBOLS).has_char('☑'));
+        assert!(fonts.face(FontId::MATH).has_char('∑'));
+        assert!(fonts.face(FontId::ARABIC).has_char('ب'));
+        assert!(fonts.face(FontId::HEBREW).has_char('ש'));
     }
 }

@@ -90,14 +90,14 @@ impl Writer<'_, '_> {
             Block::Heading { level, id, content } => {
                 let level = (*level).clamp(1, 6);
                 let id = self.unique_id(id);
-                self.out.push_str(&format!("<h{level} id=\""));
+                self.out.push_str(&format!("<h{level}{} id=\"", dir_attr(content)));
                 push_attr(&mut self.out, &id);
                 self.out.push_str("\">");
                 self.inlines(content);
                 self.out.push_str(&format!("</h{level}>\n"));
             }
             Block::Paragraph { content } => {
-                self.out.push_str("<p>");
+                self.out.push_str(&format!("<p{}>", dir_attr(content)));
                 self.inlines(content);
                 self.out.push_str("</p>\n");
             }
@@ -256,6 +256,7 @@ impl Writer<'_, '_> {
         self.out.push_str("<thead>\n<tr>");
         for (i, cell) in table.head.iter().enumerate() {
             self.out.push_str("<th scope=\"col\"");
+            self.out.push_str(dir_attr(cell));
             self.align_class(table.aligns.get(i));
             self.out.push('>');
             self.inlines(cell);
@@ -268,6 +269,7 @@ impl Writer<'_, '_> {
                 self.out.push_str("<tr>");
                 for (i, cell) in row.iter().enumerate() {
                     self.out.push_str("<td");
+                    self.out.push_str(dir_attr(cell));
                     self.align_class(table.aligns.get(i));
                     self.out.push('>');
                     self.inlines(cell);
@@ -456,4 +458,18 @@ fn percent_decode(s: &str) -> Option<String> {
         }
     }
     String::from_utf8(out).ok()
+}
+
+/// ` dir="rtl"` for content whose first strong character is right-to-left (Arabic,
+/// Hebrew ...), so readers set it from the right; empty otherwise.
+fn dir_attr(content: &[crate::doc::Inline]) -> &'static str {
+    use unicode_bidi::BidiClass::{AL, L, R};
+    for ch in crate::doc::plain_text(content).chars() {
+        match unicode_bidi::bidi_class(ch) {
+            R | AL => return " dir=\"rtl\"",
+            L => return "",
+            _ => {}
+        }
+    }
+    ""
 }

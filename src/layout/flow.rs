@@ -247,6 +247,8 @@ impl<'a> Flow<'a> {
     /// Breaks collected content into lines of `measure`.
     pub fn set_lines(&self, c: &Collected, measure: f32, align: LineAlign, hyphenate: bool) -> Vec<Line> {
         let justify = align == LineAlign::Justify;
+        // Mixed-direction lines are not hyphenated: a hyphen inside reordered text misleads.
+        let hyphenate = hyphenate && !c.has_rtl();
         let spec = ParaSpec {
             fonts: self.fonts,
             hyphenate: if hyphenate { self.hyphenate } else { None },
@@ -255,11 +257,15 @@ impl<'a> Flow<'a> {
         };
         let items = itemize(c, &spec);
         let breaks = break_lines(&items, measure, justify);
-        assemble(&items, &breaks, measure, align)
+        assemble(&items, &breaks, measure, align, c.is_rtl())
     }
 
     /// Places lines at `x`, splitting across pages without widows or orphans.
     pub fn place_lines(&mut self, lines: &[Line], styles: &[Style], x: f32, leading: f32, size: f32) {
+        // Arabic glyphs stand much taller and deeper than Latin ones (Noto Sans Arabic's
+        // ascent + descent is 2.1 em): give such paragraphs more room between lines.
+        let arabic = lines.iter().flat_map(|l| &l.runs).flat_map(|r| &r.glyphs).any(|g| g.glyph.font == FontId::ARABIC);
+        let leading = if arabic { leading.max(size * 1.7) } else { leading };
         let n = lines.len();
         let mut i = 0;
         while i < n {

@@ -34,6 +34,8 @@ pub struct Style {
 #[derive(Debug, Clone)]
 pub struct Frag {
     pub style: usize,
+    /// Bidi embedding level (odd: right-to-left; glyphs are then in visual order).
+    pub level: u8,
     pub glyphs: Vec<Glyph>,
     pub width: f32,
 }
@@ -44,7 +46,7 @@ pub enum Item {
     /// Unbreakable material.
     Box { frags: Vec<Frag>, width: f32 },
     /// Breakable, stretchable space.
-    Glue { width: f32, stretch: f32, shrink: f32, style: usize },
+    Glue { width: f32, stretch: f32, shrink: f32, level: u8 },
     /// A possible break; `hyphen` is drawn at the line end when the break is taken.
     Penalty { width: f32, cost: f32, flagged: bool, hyphen: Option<Frag> },
 }
@@ -97,6 +99,28 @@ impl Collected {
     /// A single plain string in one style.
     pub fn plain(text: &str, base: Style) -> Collected {
         Collected { styles: vec![base], spans: vec![Span { text: Some(text.to_string()), style: 0 }] }
+    }
+
+    /// Whether the paragraph runs right to left: its first strong character is Arabic,
+    /// Hebrew or another right-to-left letter (UAX #9, rules P2 and P3).
+    pub fn is_rtl(&self) -> bool {
+        use unicode_bidi::BidiClass::{AL, L, R};
+        for span in &self.spans {
+            for ch in span.text.iter().flat_map(|t| t.chars()) {
+                match unicode_bidi::bidi_class(ch) {
+                    R | AL => return true,
+                    L => return false,
+                    _ => {}
+                }
+            }
+        }
+        false
+    }
+
+    /// Whether any character is a right-to-left letter.
+    pub fn has_rtl(&self) -> bool {
+        use unicode_bidi::BidiClass::{AL, R};
+        self.spans.iter().flat_map(|s| s.text.iter().flat_map(|t| t.chars())).any(|ch| matches!(unicode_bidi::bidi_class(ch), R | AL))
     }
 
     /// Whether there is no visible text.
@@ -236,7 +260,7 @@ pub fn itemize(c: &Collected, spec: &ParaSpec<'_>) -> Vec<Item> {
         if span.text.is_none() {
             itemize_stretch(&stretch, c, spec, &mut items);
             stretch.clear();
-            items.push(Item::Glue { width: 0.0, stretch: 1e6, shrink: 0.0, style: span.style });
+            items.push(Item::Glue { width: 0.0, stretch: 1e6, shrink: 0.0, level: 0 });
             items.push(Item::Penalty { width: 0.0, cost: -INFINITY, flagged: false, hyphen: None });
         } else {
             stretch.push(span);
@@ -247,7 +271,7 @@ pub fn itemize(c: &Collected, spec: &ParaSpec<'_>) -> Vec<Item> {
     while matches!(items.last(), Some(Item::Glue { .. })) {
         items.pop();
     }
-    items.push(Item::Glue { width: 0.0, stretch: 1e6, shrink: 0.0, style: 0 });
+    items.push(Item::Glue { width: 0.0, stretch: 1e6, shrink: 0.0, level: 0 });
     items.push(Item::Penalty { width: 0.0, cost: -INFINITY, flagged: false, hyphen: None });
     items
 }
@@ -265,6 +289,10 @@ fn itemize_stretch(spans: &[&Span], c: &Collected, spec: &ParaSpec<'_>, items: &
     if text.is_empty() {
         return;
     }
+    // Bidi levels per byte (UAX #9), with the paragraph's own direction as the base.
+    let base = if c.is_rtl() { unicode_bidi::Level::rtl() } else { unicode_bidi::Level::ltr() };
+    let bidi = unicode_bidi::BidiInfo::new(&text, Some(base));
+    let levels: Vec<u8> = bidi.levels.iter().map(|l| l.number()).collect();
     let breaks: Vec<(usize, BreakOpportunity)> = unicode_linebreak::linebreaks(&text).collect();
     let mut start = 0;
     for (k, &(pos, _)) in breaks.iter().enumerate() {
@@ -274,14 +302,14 @@ fn itemize_stretch(spans: &[&Span], c: &Collected, spec: &ParaSpec<'_>, items: &
         if word_end > start {
             // No hyphen in the last word of a paragraph.
             let hyphenate = if k + 1 == breaks.len() { None } else { spec.hyphenate };
-            push_word(&text, start, word_end, &styles, c, spec, hyphenate, items);
+            push_word(&text, start, word_end, &styles, &levels, c, spec, hyphenate, items);
         }
         if !space.is_empty() {
             let style = style_at(&styles, word_end);
             let st = &c.styles[style];
             let w = shape::width(&shape::shape(spec.fonts, st.font, st.size, " "));
             let (stretch, shrink) = if spec.justify { (w * 0.6, w * 0.35) } else { (0.0, 0.0) };
-            items.push(Item::Glue { width: w, stretch, shrink, style });
+            items.push(Item::Glue { width: w, stretch, shrink, level: levels.get(word_end).copied().unwrap_or(0) });
         } else if pos < text.len() {
             // A break with no space (after a hyphen, a slash, a dash): allowed, not free.
             // A line ending in an explicit hyphen counts as hyphenated (TeX's
@@ -307,18 +335,27 @@ fn push_word(
     start: usize,
     end: usize,
     styles: &[(usize, usize)],
+    levels: &[u8],
     c: &Collected,
     spec: &ParaSpec<'_>,
     hyphenate: Option<hypher::Lang>,
     items: &mut Vec<Item>,
 ) {
-    // Cut points: style changes, then hyphenation points.
+    // Cut points: style changes, direction changes, then hyphenation points.
     let mut cuts: Vec<(usize, bool)> = Vec::new(); // (byte, is hyphenation point)
     for &(s, _) in styles {
         if s > start && s < end {
             cuts.push((s, false));
         }
     }
+    let level_at = |b: usize| levels.get(b).copied().unwrap_or(0);
+    for (b, _) in text[start..end].char_indices().skip(1) {
+        if level_at(start + b) != level_at(start + b - 1) && text.is_char_boundary(start + b) {
+            cuts.push((start + b, false));
+        }
+    }
+    // Right-to-left words are not hyphenated.
+    let hyphenate = if level_at(start) % 2 == 1 { None } else { hyphenate };
     if let Some(lang) = hyphenate {
         for p in hyphenation_points(&text[start..end], lang) {
             cuts.push((start + p, true));
@@ -334,9 +371,10 @@ fn push_word(
         let Some((cut, hyphen_point)) = boundaries.next() else { break };
         let style = style_at(styles, piece_start);
         let st = &c.styles[style];
-        let glyphs = shape::shape(spec.fonts, st.font, st.size, &text[piece_start..cut]);
+        let level = level_at(piece_start);
+        let glyphs = shape::shape_dir(spec.fonts, st.font, st.size, &text[piece_start..cut], level % 2 == 1);
         let width = shape::width(&glyphs);
-        frags.push(Frag { style, glyphs, width });
+        frags.push(Frag { style, level, glyphs, width });
         if hyphen_point {
             push_box(std::mem::take(&mut frags), spec, items);
             let hyphen = shape::shape(spec.fonts, st.font, st.size, "-");
@@ -345,7 +383,7 @@ fn push_word(
                 width: hw,
                 cost: 50.0,
                 flagged: true,
-                hyphen: Some(Frag { style, glyphs: hyphen, width: hw }),
+                hyphen: Some(Frag { style, level: 0, glyphs: hyphen, width: hw }),
             });
         }
         piece_start = cut;
@@ -394,7 +432,7 @@ fn push_box(frags: Vec<Frag>, spec: &ParaSpec<'_>, items: &mut Vec<Item>) {
         for g in frag.glyphs {
             if cur_w + w + g.advance > spec.measure && (w > 0.0 || cur_w > 0.0) {
                 if !glyphs.is_empty() {
-                    current.push(Frag { style: frag.style, glyphs: std::mem::take(&mut glyphs), width: w });
+                    current.push(Frag { style: frag.style, level: frag.level, glyphs: std::mem::take(&mut glyphs), width: w });
                 }
                 let bw = cur_w + w;
                 items.push(Item::Box { frags: std::mem::take(&mut current), width: bw });
@@ -406,7 +444,7 @@ fn push_box(frags: Vec<Frag>, spec: &ParaSpec<'_>, items: &mut Vec<Item>) {
             w += g.advance;
             glyphs.push(g);
             if soft {
-                current.push(Frag { style: frag.style, glyphs: std::mem::take(&mut glyphs), width: w });
+                current.push(Frag { style: frag.style, level: frag.level, glyphs: std::mem::take(&mut glyphs), width: w });
                 let bw = cur_w + w;
                 items.push(Item::Box { frags: std::mem::take(&mut current), width: bw });
                 items.push(Item::Penalty { width: 0.0, cost: 100.0, flagged: false, hyphen: None });
@@ -415,7 +453,7 @@ fn push_box(frags: Vec<Frag>, spec: &ParaSpec<'_>, items: &mut Vec<Item>) {
             }
         }
         if !glyphs.is_empty() {
-            current.push(Frag { style: frag.style, glyphs, width: w });
+            current.push(Frag { style: frag.style, level: frag.level, glyphs, width: w });
             cur_w += w;
         }
     }

@@ -313,7 +313,7 @@ pub enum LineAlign {
 }
 
 /// Sets the lines between the breaks.
-pub fn assemble(items: &[Item], breaks: &[usize], measure: f32, align: LineAlign) -> Vec<Line> {
+pub fn assemble(items: &[Item], breaks: &[usize], measure: f32, align: LineAlign, rtl: bool) -> Vec<Line> {
     let mut lines = Vec::with_capacity(breaks.len());
     let mut start = 0;
     for (k, &end) in breaks.iter().enumerate() {
@@ -358,28 +358,42 @@ pub fn assemble(items: &[Item], breaks: &[usize], measure: f32, align: LineAlign
         } else {
             0.0
         };
-        let mut line = Line::default();
-        let mut x = 0.0;
+        // The line's pieces in logical order, with their bidi levels; then in visual order
+        // (UAX #9 rule L2: from the highest level down to the lowest odd one, reverse every
+        // run of pieces at that level or higher).
+        let mut pieces: Vec<(Piece<'_>, u8)> = Vec::new();
         for item in slice {
             match item {
-                Item::Box { frags, .. } => {
-                    for f in frags {
-                        push_frag(&mut line, f, x);
-                        x += f.width;
-                    }
-                }
-                Item::Glue { width, stretch: st, shrink: sh, .. } => {
+                Item::Box { frags, .. } => pieces.extend(frags.iter().map(|f| (Piece::Frag(f), f.level))),
+                Item::Glue { width, stretch: st, shrink: sh, level } => {
                     let st = if *st >= 1e5 { 0.0 } else { *st };
-                    x += width + if ratio >= 0.0 { ratio * st } else { ratio * sh };
+                    pieces.push((Piece::Space(width + if ratio >= 0.0 { ratio * st } else { ratio * sh }), *level));
                 }
                 Item::Penalty { .. } => {}
             }
         }
         if let Some(h) = hyphen {
-            push_frag(&mut line, h, x);
-            x += h.width;
+            pieces.push((Piece::Frag(h), h.level));
+        }
+        reorder(&mut pieces);
+        let mut line = Line::default();
+        let mut x = 0.0;
+        for (piece, _) in &pieces {
+            match piece {
+                Piece::Frag(f) => {
+                    push_frag(&mut line, f, x);
+                    x += f.width;
+                }
+                Piece::Space(w) => x += w,
+            }
         }
         line.width = x;
+        // Right-to-left paragraphs end their last (and ragged) lines at the right.
+        let align = match (align, rtl) {
+            (LineAlign::Left, true) => LineAlign::Right,
+            (LineAlign::Justify, true) if last => LineAlign::Right,
+            (a, _) => a,
+        };
         let shift = match align {
             LineAlign::Center => ((measure - x) / 2.0).max(0.0),
             LineAlign::Right => (measure - x).max(0.0),
@@ -397,6 +411,32 @@ pub fn assemble(items: &[Item], breaks: &[usize], measure: f32, align: LineAlign
         start = end + 1;
     }
     lines
+}
+
+/// A piece of a line: shaped text or (adjusted) space.
+enum Piece<'a> {
+    Frag(&'a Frag),
+    Space(f32),
+}
+
+/// Reorders a line's pieces from logical to visual order by their bidi levels.
+fn reorder(pieces: &mut [(Piece<'_>, u8)]) {
+    let Some(max) = pieces.iter().map(|p| p.1).max() else { return };
+    let Some(min_odd) = pieces.iter().map(|p| p.1).filter(|l| l % 2 == 1).min() else { return };
+    for level in (min_odd..=max).rev() {
+        let mut i = 0;
+        while i < pieces.len() {
+            if pieces[i].1 >= level {
+                let start = i;
+                while i < pieces.len() && pieces[i].1 >= level {
+                    i += 1;
+                }
+                pieces[start..i].reverse();
+            } else {
+                i += 1;
+            }
+        }
+    }
 }
 
 fn push_frag(line: &mut Line, f: &Frag, x: f32) {
@@ -430,6 +470,38 @@ mod tests {
         Style { font: FontId::SERIF, size: 10.0, color: Color::BLACK, rise: 0.0, link: None, strike: false, note: None }
     }
 
+    fn set(text: &str, measure: f32) -> Vec<Line> {
+        let fonts = Fonts::builtin().unwrap();
+        let c = Collected::plain(text, style());
+        let spec = ParaSpec { fonts: &fonts, hyphenate: None, measure, justify: true };
+        let items = itemize(&c, &spec);
+        let breaks = break_lines(&items, measure, true);
+        assemble(&items, &breaks, measure, LineAlign::Justify, c.is_rtl())
+    }
+
+    /// The line's text, words left to right as they appear on the page.
+    fn visual_words(line: &Line) -> Vec<String> {
+        let mut runs: Vec<&LineRun> = line.runs.iter().collect();
+        runs.sort_by(|a, b| a.x.total_cmp(&b.x));
+        runs.iter().map(|r| r.glyphs.iter().map(|g| g.glyph.text.as_str()).collect()).collect()
+    }
+
+    #[test]
+    fn hebrew_paragraph_runs_right_to_left_with_english_inside_left_to_right() {
+        let lines = set("שלום עולם and the World Bank מדינה", 400.0);
+        assert_eq!(lines.len(), 1);
+        // Rightmost word is the first Hebrew word; the English phrase keeps its order.
+        // Glyphs of Hebrew words are in visual order too: read left to right, a Hebrew word
+        // comes out reversed.
+        let rev = |s: &str| s.chars().rev().collect::<String>();
+        let joined = visual_words(&lines[0]).join(" ");
+        let want = format!("{} and the World Bank {} {}", rev("מדינה"), rev("עולם"), rev("שלום"));
+        assert_eq!(joined, want);
+        // The single line of an RTL paragraph is set flush right.
+        let right = lines[0].runs.iter().map(|r| r.x + r.width).fold(0.0f32, f32::max);
+        assert!((right - 400.0).abs() < 0.5, "{right}");
+    }
+
     fn text_of(line: &Line) -> String {
         line.runs.iter().flat_map(|r| r.glyphs.iter().map(|g| g.glyph.text.as_str())).collect()
     }
@@ -445,7 +517,7 @@ mod tests {
         let spec = ParaSpec { fonts: &fonts, hyphenate: Some(hypher::Lang::English), measure: 200.0, justify: true };
         let items = itemize(&c, &spec);
         let breaks = break_lines(&items, 200.0, true);
-        let lines = assemble(&items, &breaks, 200.0, LineAlign::Justify);
+        let lines = assemble(&items, &breaks, 200.0, LineAlign::Justify, false);
         assert!(lines.len() >= 5, "{} lines", lines.len());
         for l in &lines[..lines.len() - 1] {
             assert!((l.width - 200.0).abs() < 0.5, "line width {}: {}", l.width, text_of(l));
@@ -466,7 +538,7 @@ mod tests {
         let spec = ParaSpec { fonts: &fonts, hyphenate: None, measure: 90.0, justify: true };
         let items = itemize(&c, &spec);
         let breaks = break_lines(&items, 90.0, true);
-        let lines = assemble(&items, &breaks, 90.0, LineAlign::Justify);
+        let lines = assemble(&items, &breaks, 90.0, LineAlign::Justify, false);
         for l in &lines {
             assert!(l.width <= 90.5, "overflow {}: {}", l.width, text_of(l));
         }
@@ -480,7 +552,7 @@ mod tests {
         let spec = ParaSpec { fonts: &fonts, hyphenate: None, measure: 500.0, justify: false };
         let items = itemize(&c, &spec);
         let breaks = break_lines(&items, 500.0, false);
-        let lines = assemble(&items, &breaks, 500.0, LineAlign::Left);
+        let lines = assemble(&items, &breaks, 500.0, LineAlign::Left, false);
         assert_eq!(lines.len(), 1);
         assert_eq!(text_of(&lines[0]), "alphabeta");
     }

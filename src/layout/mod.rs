@@ -48,8 +48,22 @@ impl Default for PageSetup {
     }
 }
 
-/// Lays a document out on pages.
+impl PageSetup {
+    /// The same margins on another paper size: `a4` or `letter` (anything else keeps the
+    /// current size).
+    pub fn with_paper(&self, paper: Option<&str>) -> PageSetup {
+        let (width, height) = match paper.map(str::trim).map(str::to_ascii_lowercase).as_deref() {
+            Some("letter" | "us-letter" | "usletter") => (612.0, 792.0),
+            Some("a4") => (595.276, 841.89),
+            _ => (self.width, self.height),
+        };
+        PageSetup { width, height, ..self.clone() }
+    }
+}
+
+/// Lays a document out on pages. The front matter's `papersize` overrides the setup's.
 pub fn layout(doc: &Document, fonts: &Fonts, res: &Resources, setup: &PageSetup) -> LaidOut {
+    let setup = &setup.with_paper(doc.meta.papersize.as_deref());
     let hyphenate = hyphenation_lang(&doc.meta.lang);
     let mut flow = flow::Flow::new(fonts, res, setup, hyphenate);
     furniture::title_block(&mut flow, &doc.meta);

@@ -19,11 +19,19 @@ pub struct Glyph {
 }
 
 /// Faces tried, in order, for a character the style's own face lacks.
-const FALLBACK: [FontId; 3] = [FontId::SERIF, FontId::SANS, FontId::MONO];
+const FALLBACK: [FontId; 7] =
+    [FontId::SERIF, FontId::SANS, FontId::MONO, FontId::SYMBOLS, FontId::MATH, FontId::ARABIC, FontId::HEBREW];
 
 /// Shapes `text` at `size` in `font`, falling back per character to other faces.
 /// Characters no face has are shaped in `font` (they show as the font's .notdef box).
 pub fn shape(fonts: &Fonts, font: FontId, size: f32, text: &str) -> Vec<Glyph> {
+    shape_dir(fonts, font, size, text, false)
+}
+
+/// Shapes text of one bidi direction. Right-to-left text comes out in visual order (the
+/// first glyph is the leftmost), with brackets mirrored and Arabic letters joined.
+pub fn shape_dir(fonts: &Fonts, font: FontId, size: f32, text: &str, rtl: bool) -> Vec<Glyph> {
+    let mut runs: Vec<Vec<Glyph>> = Vec::new();
     let mut out = Vec::with_capacity(text.len());
     let mut run_start = 0;
     let mut run_font: Option<FontId> = None;
@@ -32,7 +40,7 @@ pub fn shape(fonts: &Fonts, font: FontId, size: f32, text: &str) -> Vec<Glyph> {
         match run_font {
             Some(rf) if rf == f => {}
             Some(rf) => {
-                shape_run(fonts, rf, size, &text[run_start..i], &mut out);
+                runs.push(shape_run(fonts, rf, size, &text[run_start..i], rtl));
                 run_start = i;
                 run_font = Some(f);
             }
@@ -40,7 +48,14 @@ pub fn shape(fonts: &Fonts, font: FontId, size: f32, text: &str) -> Vec<Glyph> {
         }
     }
     if let Some(rf) = run_font {
-        shape_run(fonts, rf, size, &text[run_start..], &mut out);
+        runs.push(shape_run(fonts, rf, size, &text[run_start..], rtl));
+    }
+    // Runs are in logical order; right-to-left text shows the last run leftmost.
+    if rtl {
+        runs.reverse();
+    }
+    for run in runs {
+        out.extend(run);
     }
     out
 }
@@ -71,29 +86,34 @@ fn is_mark(c: char) -> bool {
     matches!(c, '\u{0300}'..='\u{036F}' | '\u{1AB0}'..='\u{1AFF}' | '\u{20D0}'..='\u{20FF}' | '\u{FE20}'..='\u{FE2F}')
 }
 
-fn shape_run(fonts: &Fonts, font: FontId, size: f32, text: &str, out: &mut Vec<Glyph>) {
+fn shape_run(fonts: &Fonts, font: FontId, size: f32, text: &str, rtl: bool) -> Vec<Glyph> {
+    let mut out = Vec::new();
     if text.is_empty() {
-        return;
+        return out;
     }
     let face = fonts.face(font);
     let mut buffer = rustybuzz::UnicodeBuffer::new();
     buffer.push_str(text);
-    buffer.set_direction(rustybuzz::Direction::LeftToRight);
+    buffer.set_direction(if rtl { rustybuzz::Direction::RightToLeft } else { rustybuzz::Direction::LeftToRight });
     let shaped = rustybuzz::shape(&face.shaper, &[], buffer);
     let infos = shaped.glyph_infos();
     let positions = shaped.glyph_positions();
     let scale = size / face.units_per_em;
-    for (k, (info, pos)) in infos.iter().zip(positions).enumerate() {
+    // Cluster starts in logical order: a cluster runs to the next larger start. Glyphs of
+    // right-to-left text come in visual order, so clusters decrease along the glyphs.
+    let mut starts: Vec<usize> = infos.iter().map(|g| g.cluster as usize).collect();
+    starts.sort_unstable();
+    starts.dedup();
+    let mut seen = std::collections::BTreeSet::new();
+    for (info, pos) in infos.iter().zip(positions) {
         let start = info.cluster as usize;
-        let first_of_cluster = k == 0 || infos[k - 1].cluster != info.cluster;
-        let text = if first_of_cluster {
-            // The cluster runs to the next glyph's (larger) cluster start, or to the end.
-            let end = infos[k + 1..]
-                .iter()
-                .map(|g| g.cluster as usize)
-                .find(|&c| c > start)
-                .unwrap_or(text.len());
-            text.get(start..end).unwrap_or("").to_string()
+        let text = if seen.insert(start) {
+            let end = starts.iter().copied().find(|&c| c > start).unwrap_or(text.len());
+            let t = text.get(start..end).unwrap_or("");
+            // Text extraction reads right-to-left glyphs backwards, characters included: a
+            // ligature's (lam-alef) or a letter-with-mark's text is stored reversed so that
+            // it reads in logical order again.
+            if rtl { t.chars().rev().collect() } else { t.to_string() }
         } else {
             String::new()
         };
@@ -104,6 +124,7 @@ fn shape_run(fonts: &Fonts, font: FontId, size: f32, text: &str, out: &mut Vec<G
             text,
         });
     }
+    out
 }
 
 /// Total advance of glyphs.
@@ -122,6 +143,26 @@ mod tests {
         let text: String = g.iter().map(|g| g.text.as_str()).collect();
         assert_eq!(text, "office");
         assert!(g.iter().all(|g| g.advance >= 0.0));
+    }
+
+    #[test]
+    fn arabic_is_shaped_right_to_left_with_joined_letters_and_mirrored_brackets() {
+        let fonts = Fonts::builtin().unwrap();
+        let g = shape_dir(&fonts, FontId::SERIF, 10.0, "(سلام)", true);
+        assert!(g.iter().all(|g| g.id != 0), "{g:?}");
+        let arabic = |g: &Glyph| g.text.chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c));
+        assert!(g.iter().filter(|g| arabic(g)).all(|g| g.font == FontId::ARABIC), "{g:?}");
+        // Visual order: the closing bracket of the logical text is leftmost, and every
+        // character's text is kept exactly once.
+        assert_eq!(g[0].text, ")");
+        let mut chars: Vec<char> = g.iter().flat_map(|g| g.text.chars()).collect();
+        chars.sort_unstable();
+        let mut want: Vec<char> = "(سلام)".chars().collect();
+        want.sort_unstable();
+        assert_eq!(chars, want);
+        // Joined forms differ from the isolated letters.
+        let isolated = shape_dir(&fonts, FontId::SERIF, 10.0, "س", true)[0].id;
+        assert!(g.iter().all(|x| x.id != isolated), "seen initial form");
     }
 
     #[test]

@@ -194,3 +194,12 @@ fn a_footnote_longer_than_a_page_continues_on_the_next_page() {
     let words = d.matches("regime").count();
     assert_eq!(words, 140, "every line of the note is printed once");
 }
+
+#[test]
+fn papersize_letter_gives_us_letter_pages() {
+    let mut d = doc(vec![para(LOREM)]);
+    d.meta.papersize = Some("letter".into());
+    let out = run_layout(&d);
+    assert_eq!((out.pages[0].width, out.pages[0].height), (612.0, 792.0));
+    assert_inside_margins(&out);
+}
