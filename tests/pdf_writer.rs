@@ -149,6 +149,7 @@ fn sample(fonts: &Fonts) -> (LaidOut, Resources) {
         },
     ];
     page1.push(Item::Image {
+        alt: "A test image".into(),
         src: "pin.png".into(),
         x: 96.0,
         y: 324.0,
@@ -159,6 +160,7 @@ fn sample(fonts: &Fonts) -> (LaidOut, Resources) {
         Item::Text(run(fonts, FontId::SANS_BOLD, 16.0, lines[1][0], 72.0, 100.0, 0.0)),
         Item::Text(run(fonts, FontId::SERIF, 11.0, lines[1][1], 72.0, 130.0, 0.0)),
         Item::Image {
+            alt: "A test image".into(),
             src: "steppe-railway.jpg".into(),
             x: 72.0,
             y: 150.0,
@@ -168,6 +170,7 @@ fn sample(fonts: &Fonts) -> (LaidOut, Resources) {
         Item::Text(run(fonts, FontId::SANS, 12.0, lines[1][2], 72.0, 380.0, 0.0)),
         // An image the resources lack draws nothing and breaks nothing.
         Item::Image {
+            alt: "A test image".into(),
             src: "missing.png".into(),
             x: 72.0,
             y: 400.0,
@@ -187,6 +190,7 @@ fn sample(fonts: &Fonts) -> (LaidOut, Resources) {
         )),
         Item::Text(run(fonts, FontId::SERIF, 11.0, lines[2][1], 72.0, 130.0, 0.0)),
         Item::Image {
+            alt: "A test image".into(),
             src: "corridor-traffic.png".into(),
             x: 72.0,
             y: 160.0,
@@ -651,6 +655,7 @@ fn odd_input_does_not_panic_and_stays_valid() {
             stroke: None,
         },
         Item::Image {
+            alt: "A test image".into(),
             src: "nowhere.png".into(),
             x: 0.0,
             y: 0.0,

@@ -655,7 +655,19 @@ impl<'a> Flow<'a> {
         self.flush_marker();
         let caption_style =
             Style { font: FontId::SANS, size: CAPTION_SIZE, color: CAPTION, rise: 0.0, link: None, strike: false, note: None };
-        let caption = Collected::plain(&image.alt, caption_style);
+        // The caption: the image's title in bold when it has one, then its alt text (which
+        // is also its /Alt in the PDF).
+        let mut caption_inlines = Vec::new();
+        if !image.title.trim().is_empty() {
+            let mut title = image.title.trim().to_string();
+            if !title.ends_with(['.', '!', '?']) {
+                title.push('.');
+            }
+            caption_inlines.push(Inline::Strong { content: vec![Inline::text(title)] });
+            caption_inlines.push(Inline::text(" "));
+        }
+        caption_inlines.push(Inline::text(image.alt.clone()));
+        let caption = self.collect(&caption_inlines, caption_style);
         let caption_lines =
             if caption.is_empty() { Vec::new() } else { self.set_lines(&caption, self.measure(), LineAlign::Left, true) };
         let caption_h = caption_lines.len() as f32 * CAPTION_LEADING;
@@ -663,7 +675,7 @@ impl<'a> Flow<'a> {
             Some((w, h)) => {
                 self.ensure(h + 6.0 + caption_h);
                 let x = self.left + (self.measure() - w) / 2.0;
-                self.page.items.push(Item::Image { src: image.src.clone(), x, y: self.y, w, h });
+                self.page.items.push(Item::Image { src: image.src.clone(), alt: image.alt.clone(), x, y: self.y, w, h });
                 self.y += h + 6.0;
             }
             None => {
@@ -683,7 +695,7 @@ impl<'a> Flow<'a> {
             }
         }
         let x = self.left;
-        self.place_lines(&caption_lines, std::slice::from_ref(&caption.styles[0]), x, CAPTION_LEADING, CAPTION_SIZE);
+        self.place_lines(&caption_lines, &caption.styles, x, CAPTION_LEADING, CAPTION_SIZE);
         self.space(PARA_SPACE);
     }
 }

@@ -75,6 +75,27 @@ pub fn layout(doc: &Document, fonts: &Fonts, res: &Resources, setup: &PageSetup)
     out
 }
 
+/// Entry points for benchmarks of the inner stages (not a stable API).
+#[doc(hidden)]
+pub mod bench {
+    use super::*;
+
+    /// Shapes text in the body face; returns the glyph count.
+    pub fn shape(fonts: &Fonts, text: &str) -> usize {
+        shape::shape(fonts, crate::fonts::FontId::SERIF, theme::BODY_SIZE, text).len()
+    }
+
+    /// Itemizes, breaks (Knuth–Plass, hyphenation on) and sets a body paragraph; returns
+    /// the number of lines.
+    pub fn break_paragraph(fonts: &Fonts, text: &str, measure: f32) -> usize {
+        let c = inline::Collected::plain(text, flow::body_style(theme::BODY_SIZE));
+        let spec = inline::ParaSpec { fonts, hyphenate: Some(hypher::Lang::English), measure, justify: true };
+        let items = inline::itemize(&c, &spec);
+        let breaks = linebreak::break_lines(&items, measure, true);
+        linebreak::assemble(&items, &breaks, measure, linebreak::LineAlign::Justify, false).len()
+    }
+}
+
 /// Warns once per character (at its first line and column) about characters that no
 /// built-in face can show: they would print as an empty box.
 pub fn check_coverage(src: &crate::source::Source, fonts: &Fonts, diags: &mut crate::diag::Diagnostics) {

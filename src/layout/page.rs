@@ -62,7 +62,8 @@ pub enum Item {
     },
     /// An image scaled into the box whose top-left corner is `(x, y)`; `src` is the key of
     /// the image in [`crate::resources::Resources`].
-    Image { src: String, x: f32, y: f32, w: f32, h: f32 },
+    /// `alt` is the image's alternative text (written as the figure's `/Alt`).
+    Image { src: String, alt: String, x: f32, y: f32, w: f32, h: f32 },
     /// A clickable area; `(x, y)` is its top-left corner.
     Link { x: f32, y: f32, w: f32, h: f32, target: LinkTarget },
 }

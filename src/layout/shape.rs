@@ -6,6 +6,8 @@
 //! PDF's ToUnicode entry (copy, search and `pdftotext` return the source text).
 
 use crate::fonts::{FontId, Fonts};
+use std::cell::RefCell;
+use std::collections::HashMap;
 
 /// A shaped glyph, before positioning.
 #[derive(Debug, Clone, PartialEq)]
@@ -86,16 +88,56 @@ fn is_mark(c: char) -> bool {
     matches!(c, '\u{0300}'..='\u{036F}' | '\u{1AB0}'..='\u{1AFF}' | '\u{20D0}'..='\u{20FF}' | '\u{FE20}'..='\u{FE2F}')
 }
 
+/// Key of a shaped run in the per-thread cache: face, size, direction, text.
+type RunKey = (u16, u32, bool, String);
+
+thread_local! {
+    /// Shape plans per face, direction and script: building one costs far more than
+    /// shaping a word with it.
+    static PLANS: RefCell<HashMap<(u16, rustybuzz::Direction, rustybuzz::Script), rustybuzz::ShapePlan>> =
+        RefCell::new(HashMap::new());
+    /// Shaped runs: a brief repeats its words ("the", "and", names) many times over.
+    static RUNS: RefCell<HashMap<RunKey, Vec<Glyph>>> = RefCell::new(HashMap::new());
+}
+
+/// Entries kept in the run cache before it is emptied.
+const RUN_CACHE_LIMIT: usize = 100_000;
+
 fn shape_run(fonts: &Fonts, font: FontId, size: f32, text: &str, rtl: bool) -> Vec<Glyph> {
-    let mut out = Vec::new();
     if text.is_empty() {
-        return out;
+        return Vec::new();
     }
+    let key: RunKey = (font.0, size.to_bits(), rtl, text.to_string());
+    if let Some(hit) = RUNS.with(|c| c.borrow().get(&key).cloned()) {
+        return hit;
+    }
+    let out = shape_uncached(fonts, font, size, text, rtl);
+    RUNS.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.len() >= RUN_CACHE_LIMIT {
+            c.clear();
+        }
+        c.insert(key, out.clone());
+    });
+    out
+}
+
+fn shape_uncached(fonts: &Fonts, font: FontId, size: f32, text: &str, rtl: bool) -> Vec<Glyph> {
+    let mut out = Vec::new();
     let face = fonts.face(font);
     let mut buffer = rustybuzz::UnicodeBuffer::new();
     buffer.push_str(text);
-    buffer.set_direction(if rtl { rustybuzz::Direction::RightToLeft } else { rustybuzz::Direction::LeftToRight });
-    let shaped = rustybuzz::shape(&face.shaper, &[], buffer);
+    let direction = if rtl { rustybuzz::Direction::RightToLeft } else { rustybuzz::Direction::LeftToRight };
+    buffer.set_direction(direction);
+    buffer.guess_segment_properties();
+    let script = buffer.script();
+    let shaped = PLANS.with(|plans| {
+        let mut plans = plans.borrow_mut();
+        let plan = plans
+            .entry((font.0, direction, script))
+            .or_insert_with(|| rustybuzz::ShapePlan::new(&face.shaper, direction, Some(script), None, &[]));
+        rustybuzz::shape_with_plan(&face.shaper, plan, buffer)
+    });
     let infos = shaped.glyph_infos();
     let positions = shaped.glyph_positions();
     let scale = size / face.units_per_em;

@@ -203,3 +203,46 @@ fn papersize_letter_gives_us_letter_pages() {
     assert_eq!((out.pages[0].width, out.pages[0].height), (612.0, 792.0));
     assert_inside_margins(&out);
 }
+
+/// Lines of body text per page, from the dump (lines at the body's left edge in serif
+/// paragraphs are all that matters here: furniture lines are excluded by y).
+fn body_lines_by_page(out: &LaidOut, needle: &str) -> Vec<usize> {
+    let d = dump(out);
+    let mut counts = vec![0; out.pages.len()];
+    for l in d.lines().filter(|l| l.contains(needle)) {
+        if let Some(p) = l.split(' ').next().and_then(|p| p.parse::<usize>().ok()) {
+            counts[p - 1] += 1;
+        }
+    }
+    counts
+}
+
+#[test]
+fn no_widows_or_orphans_whatever_the_filler_above() {
+    // A marked paragraph of 6 lines after a filler of n short paragraphs: wherever the page
+    // break falls, each page holds 0 or at least 2 of its lines.
+    let marked = "Zanzibar ".repeat(75);
+    for n in 25..45 {
+        let mut blocks: Vec<Block> = (0..n).map(|_| para("Short filler line.")).collect();
+        blocks.push(para(marked.trim()));
+        let out = run_layout(&doc(blocks));
+        let counts = body_lines_by_page(&out, "Zanzibar");
+        let total: usize = counts.iter().sum();
+        assert!(total >= 5, "n={n}: {counts:?}");
+        assert!(counts.iter().all(|&c| c == 0 || c >= 2), "n={n}: widow or orphan {counts:?}");
+    }
+}
+
+#[test]
+fn known_paragraph_breaks_like_tex_would() {
+    // Optimum fit prefers even spacing over filling each line greedily: no line of this
+    // paragraph is stretched by more than its glue allows, and the greedy breaker's
+    // ragged-right widths would differ.
+    let fonts = crate::fonts::Fonts::builtin().unwrap();
+    let text = "The upcoming visit of President Shavkat Mirziyoyev to Kazakhstan signifies a pivotal \
+        moment for the collaborative framework among Central Asian nations. As both leaders engage in \
+        strategic talks, the emphasis on economic partnerships and regional stability emerges as a primary \
+        focus.";
+    let n = bench::break_paragraph(&fonts, text, 300.0);
+    assert_eq!(n, 5, "five lines at 300 pt");
+}

@@ -114,9 +114,11 @@ fn page_ops(page: &Page, h: f32, plan: &FontPlan, fonts: &Fonts, images: &BTreeM
                 });
                 ops.push(Op::RestoreGraphicsState);
             }
-            Item::Image { src, x, y, w, h: ih } => {
+            Item::Image { src, alt, x, y, w, h: ih } => {
                 let Some(id) = images.get(src) else { continue };
                 let (iw, ih) = (finite(*w), finite(*ih));
+                // The alternative text travels with the image as a /Figure's /Alt.
+                ops.push(Op::BeginMarkedContentWithProperties { tag: "Figure".into(), properties: super::text::alt_text(alt) });
                 // An image paints the unit square; the matrix stretches it over the box.
                 ops.push(Op::SaveGraphicsState);
                 ops.push(Op::SetTransformationMatrix {
@@ -130,6 +132,7 @@ fn page_ops(page: &Page, h: f32, plan: &FontPlan, fonts: &Fonts, images: &BTreeM
                     },
                 });
                 ops.push(Op::RestoreGraphicsState);
+                ops.push(Op::EndMarkedContent);
             }
             Item::Link { .. } => {}
         }

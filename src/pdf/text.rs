@@ -125,9 +125,7 @@ impl FontPlan {
             if resources.fonts.map.contains_key(&embedded.res) {
                 continue;
             }
-            let mut warnings = Vec::new();
-            let parsed = printpdf::ParsedFont::from_bytes(face.data, 0, &mut warnings)
-                .ok_or_else(|| format!("cannot parse font {} for embedding", face.name))?;
+            let parsed = parsed_font(face)?;
             resources
                 .fonts
                 .map
@@ -231,6 +229,43 @@ fn pdf_width(face: &Face, gid: u16) -> i64 {
     } else {
         0
     }
+}
+
+/// printpdf's parse of a face, made once per process and face (it costs milliseconds,
+/// and every document embeds the same faces). Keyed by the face's name.
+fn parsed_font(face: &Face) -> Result<printpdf::ParsedFont, String> {
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+    static CACHE: OnceLock<Mutex<HashMap<&'static str, printpdf::ParsedFont>>> = OnceLock::new();
+    let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
+    if let Some(hit) = cache.lock().ok().and_then(|c| c.get(face.name).cloned()) {
+        return Ok(hit);
+    }
+    let mut warnings = Vec::new();
+    let parsed = printpdf::ParsedFont::from_bytes(face.data, 0, &mut warnings)
+        .ok_or_else(|| format!("cannot parse font {} for embedding", face.name))?;
+    if let Ok(mut c) = cache.lock() {
+        c.insert(face.name, parsed.clone());
+    }
+    Ok(parsed)
+}
+
+/// The properties of a `/Figure` carrying `/Alt` (a UTF-16BE text string).
+pub(crate) fn alt_text(text: &str) -> DictItem {
+    let mut map = BTreeMap::new();
+    map.insert("Alt".to_string(), DictItem::String { data: utf16be(text), literal: false });
+    DictItem::Dict { map }
+}
+
+fn utf16be(text: &str) -> Vec<u8> {
+    let mut data = Vec::new();
+    if !text.is_empty() {
+        data.extend_from_slice(&[0xFE, 0xFF]);
+        for unit in text.encode_utf16() {
+            data.extend_from_slice(&unit.to_be_bytes());
+        }
+    }
+    data
 }
 
 /// The properties of a `/Span` carrying `/ActualText` (a UTF-16BE text string).

@@ -1,0 +1,74 @@
+//! Criterion benchmarks of the PDF path: shaping, line breaking, layout and PDF writing, on
+//! the example brief and on the corpus's long report (when `../shared` is beside the repo).
+//!
+//! Run: `cargo bench -p brief-bench` (figures in the README).
+
+use brief::diag::Diagnostics;
+use brief::fonts::Fonts;
+use brief::layout::{self, PageSetup};
+use brief::resources::Resources;
+use brief::source::Source;
+use criterion::{criterion_group, criterion_main, Criterion};
+use std::hint::black_box;
+use std::path::Path;
+
+fn load(path: &Path) -> Option<(brief::doc::Document, Resources)> {
+    let src = Source::read(path).ok()?;
+    let mut diags = Diagnostics::new();
+    let doc = brief::markdown::parse(&src, &mut diags);
+    let base = path.parent()?.to_path_buf();
+    let (res, _) = Resources::load(&doc, &base, &src.name());
+    Some((doc, res))
+}
+
+fn pdf_options(doc: &brief::doc::Document) -> brief::pdf::PdfOptions {
+    brief::pdf::PdfOptions {
+        title: doc.meta.title.clone(),
+        authors: doc.meta.authors.clone(),
+        lang: doc.meta.lang.clone(),
+        date: 1_700_000_000,
+        ..Default::default()
+    }
+}
+
+fn benches(c: &mut Criterion) {
+    let fonts = Fonts::builtin().expect("fonts");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let example = root.join("sources/uzbekistan-kazakhstan-visit.md");
+    let report = root.join("../shared/corpus/briefs/long-report.md");
+    let paragraph = "In recent years, Uzbekistan and Kazakhstan have made significant strides in enhancing \
+        their bilateral relations, particularly in the realm of security cooperation. Both nations recognize \
+        the importance of regional stability, which has prompted a series of joint initiatives aimed at \
+        combating common threats and ensuring safety along their shared borders.";
+
+    c.bench_function("shape/paragraph", |b| b.iter(|| layout::bench::shape(&fonts, black_box(paragraph))));
+    c.bench_function("linebreak/paragraph", |b| {
+        b.iter(|| layout::bench::break_paragraph(&fonts, black_box(paragraph), 443.0))
+    });
+    for (name, path) in [("example", &example), ("long-report", &report)] {
+        let Some((doc, res)) = load(path) else {
+            eprintln!("skipping {name}: {} not found", path.display());
+            continue;
+        };
+        let setup = PageSetup::default();
+        c.bench_function(&format!("layout/{name}"), |b| b.iter(|| layout::layout(black_box(&doc), &fonts, &res, &setup)));
+        let pages = layout::layout(&doc, &fonts, &res, &setup);
+        let opts = pdf_options(&doc);
+        c.bench_function(&format!("pdf-write/{name}"), |b| {
+            b.iter(|| brief::pdf::write(black_box(&pages), &fonts, &res, &opts).expect("pdf"))
+        });
+        c.bench_function(&format!("typeset-and-write/{name}"), |b| {
+            b.iter(|| {
+                let pages = layout::layout(black_box(&doc), &fonts, &res, &setup);
+                brief::pdf::write(&pages, &fonts, &res, &opts).expect("pdf")
+            })
+        });
+    }
+}
+
+criterion_group! {
+    name = typeset;
+    config = Criterion::default().sample_size(20);
+    targets = benches
+}
+criterion_main!(typeset);
