@@ -78,7 +78,7 @@ fn first_text(doc: &Recognised) -> Option<&str> {
     doc.blocks.iter().find_map(|b| match b {
         Block::Heading { text, .. } | Block::Paragraph { text, .. } => Some(text.as_str()),
         Block::List(l) => l.items.first().map(|i| i.text.as_str()),
-        Block::Table { rows } => rows.first().and_then(|r| r.cells.first()).map(String::as_str),
+        Block::Table { rows, .. } => rows.first().and_then(|r| r.cells.first()).map(String::as_str),
         Block::Code { .. } => None,
     })
 }

@@ -375,7 +375,7 @@ impl Mapper {
         }
         let rows: Vec<Row> = t.rows.into_iter().filter(|r| !r.cells.is_empty()).collect();
         if !rows.is_empty() {
-            self.blocks.push(Block::Table { rows });
+            self.blocks.push(Block::Table { rows, aligns: Vec::new() });
         }
         for (text, line) in t.stray {
             self.blocks.push(Block::Paragraph { text, line });
@@ -415,7 +415,7 @@ mod tests {
         let Some(Block::List(list)) = r.blocks.get(2) else { panic!("no list: {:?}", r.blocks) };
         assert_eq!(list.items.len(), 2);
         assert_eq!(list.items.first().and_then(|i| i.children.first()).map(|c| c.items.len()), Some(1));
-        let Some(Block::Table { rows }) = r.blocks.get(3) else { panic!("no table") };
+        let Some(Block::Table { rows, .. }) = r.blocks.get(3) else { panic!("no table") };
         assert_eq!(rows.iter().map(|r| r.cells.clone()).collect::<Vec<_>>(), vec![vec!["A", "B"], vec!["1", "2"]]);
         assert_eq!(r.blocks.len(), 4);
     }

@@ -87,8 +87,9 @@ pub enum Block {
     Heading { level: u8, text: String, line: usize },
     Paragraph { text: String, line: usize },
     List(List),
-    /// Rows of cells; the first row is the header.
-    Table { rows: Vec<Row> },
+    /// Rows of cells; the first row is the header. `aligns` holds each column's delimiter
+    /// cell as written (`---`, `:---`, `---:`, `:---:`); missing columns get `---`.
+    Table { rows: Vec<Row>, aligns: Vec<String> },
     /// Preformatted text (HTML `<pre>`), kept verbatim.
     Code { text: String },
 }
@@ -185,7 +186,7 @@ pub(crate) fn for_each_text(doc: &mut Recognised, f: &mut dyn FnMut(&mut String,
             Block::Heading { text, line, .. } => f(text, *line, false),
             Block::Paragraph { text, line } => f(text, *line, true),
             Block::List(list) => list_texts(list, f),
-            Block::Table { rows } => {
+            Block::Table { rows, .. } => {
                 for row in rows {
                     for cell in &mut row.cells {
                         f(cell, row.line, true);

@@ -33,7 +33,7 @@ pub fn blocks(blocks: &[Block]) -> String {
                 parts.push(out.trim_end().to_string());
                 continue;
             }
-            Block::Table { rows } => table(rows),
+            Block::Table { rows, aligns } => table(rows, aligns),
             Block::Code { text } => code(text),
         };
         last_list = None;
@@ -125,7 +125,7 @@ fn list_md(list: &List, alt: bool, indent: usize, out: &mut String) {
 }
 
 /// A GFM table: the widest row sets the column count; short rows are padded.
-fn table(rows: &[super::Row]) -> String {
+fn table(rows: &[super::Row], aligns: &[String]) -> String {
     let cols = rows.iter().map(|r| r.cells.len()).max().unwrap_or(0).max(1);
     let mut out = String::new();
     for (i, row) in rows.iter().enumerate() {
@@ -139,7 +139,11 @@ fn table(rows: &[super::Row]) -> String {
         out.push('\n');
         if i == 0 {
             out.push('|');
-            out.push_str(&" --- |".repeat(cols));
+            for c in 0..cols {
+                out.push(' ');
+                out.push_str(aligns.get(c).map_or("---", String::as_str));
+                out.push_str(" |");
+            }
             out.push('\n');
         }
     }

@@ -58,7 +58,8 @@ pub fn recognise(input: &str) -> Recognised {
         }
         if line.contains('|') && lines.get(i + 1).is_some_and(|n| is_delimiter(n)) {
             let (rows, next) = table(&lines, i);
-            blocks.push(Block::Table { rows });
+            let aligns = lines.get(i + 1).map(|d| delimiter_cells(d)).unwrap_or_default();
+            blocks.push(Block::Table { rows, aligns });
             i = next;
             continue;
         }
@@ -213,6 +214,18 @@ pub fn is_delimiter(line: &str) -> bool {
     })
 }
 
+/// The delimiter line's cells, normalised to `---` with the alignment colons kept.
+fn delimiter_cells(line: &str) -> Vec<String> {
+    split_cells(line)
+        .iter()
+        .map(|c| {
+            let left = if c.starts_with(':') { ":" } else { "" };
+            let right = if c.len() > 1 && c.ends_with(':') { ":" } else { "" };
+            format!("{left}---{right}")
+        })
+        .collect()
+}
+
 /// Splits a table line into cells: outer pipes dropped, `\|` kept as a literal pipe.
 pub fn split_cells(line: &str) -> Vec<String> {
     let t = line.trim();
@@ -357,6 +370,7 @@ mod tests {
         assert_eq!(split_cells("Trade | Exports. |"), vec!["Trade", "Exports."]);
         assert_eq!(split_cells("| a | b |"), vec!["a", "b"]);
         assert_eq!(split_cells(r"a \| b | c"), vec!["a | b", "c"]);
+        assert_eq!(delimiter_cells("| :--- | ---: | :-: | - |"), vec![":---", "---:", ":---:", "---"]);
     }
 
     #[test]
