@@ -69,6 +69,25 @@ pub struct Repair {
     pub kind: RepairKind,
 }
 
+impl std::fmt::Display for Repair {
+    /// `line 1: exchanges.As → exchanges. As` (the `--report` line).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let what = match self.kind {
+            RepairKind::Spacing => "space",
+            RepairKind::Case => "case",
+        };
+        write!(f, "line {}: {what}: {} → {}", self.line, self.before, self.after)
+    }
+}
+
+/// `YYYY-MM-DD` (UTC) for a Unix time in seconds, for [`ImportOptions::date`] from
+/// `SOURCE_DATE_EPOCH` or the clock (read by the caller). Out-of-range values give
+/// `1970-01-01`.
+pub fn date_from_epoch(secs: i64) -> String {
+    chrono::DateTime::from_timestamp(secs, 0)
+        .map_or_else(|| "1970-01-01".to_string(), |d| d.format("%Y-%m-%d").to_string())
+}
+
 /// The result of an import.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Imported {
@@ -172,6 +191,28 @@ fn finish(mut doc: Recognised, opts: &ImportOptions) -> Imported {
     markdown.push('\n');
     markdown.push_str(&body);
     Imported { markdown, repairs, title_guessed: fm.title_guessed }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_and_report_lines() {
+        assert_eq!(date_from_epoch(1_715_904_000), "2024-05-17");
+        assert_eq!(date_from_epoch(0), "1970-01-01");
+        assert_eq!(date_from_epoch(i64::MAX), "1970-01-01");
+        let r = Repair { line: 3, before: "a.B".into(), after: "a. B".into(), kind: RepairKind::Spacing };
+        assert_eq!(r.to_string(), "line 3: space: a.B → a. B");
+    }
+
+    #[test]
+    fn html_is_recognised() {
+        assert!(looks_like_html("\u{feff}  <!DOCTYPE html><html>"));
+        assert!(looks_like_html("<!-- saved --> <html lang=en>"));
+        assert!(!looks_like_html("<3 this article"));
+        assert!(!looks_like_html("Plain text"));
+    }
 }
 
 /// Calls `f` on every piece of running text (title, headings, paragraphs, items, cells)
