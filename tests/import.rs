@@ -350,3 +350,23 @@ fn random_inputs_never_panic_and_keep_words() {
         let _ = import_html(&s, &opts("r.html"));
     }
 }
+
+#[test]
+fn large_inputs_take_linear_time() {
+    // About 2 MB each; a quadratic step would take minutes, linear ones take well under a
+    // second in release builds. The bound is generous for a loaded 2-core machine.
+    let seed = read("seed.txt");
+    let text = format!("{seed}\n").repeat(120);
+    let html = format!(
+        "<html><body>{}</body></html>",
+        "<p class=\"x\" data-v='a>b'>Some text,here.</p><script>var a = 1 < 2;</script><ul><li>item</li></ul>"
+            .repeat(20_000)
+    );
+    let started = std::time::Instant::now();
+    let t = import_text(&text, &opts("big.txt"));
+    let h = import_html(&html, &opts("big.html"));
+    let took = started.elapsed();
+    assert!(took.as_secs() < 20, "took {took:?}");
+    assert_eq!(t.repairs.len(), 8 * 120);
+    assert_eq!(h.repairs.len(), 20_000);
+}

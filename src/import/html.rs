@@ -74,8 +74,7 @@ pub fn tokenize(input: &str) -> Vec<Token> {
             if let Some(name) = raw {
                 // Raw text up to `</name` (case-insensitive), emitted as one text token.
                 let rest = input.get(pos..).unwrap_or("");
-                let lower = rest.to_ascii_lowercase();
-                let end = lower.find(&format!("</{name}")).unwrap_or(rest.len());
+                let end = find_close(rest, &name).unwrap_or(rest.len());
                 let body = rest.get(..end).unwrap_or("");
                 if !body.is_empty() {
                     out.push(Token::Text { text: decode_entities(body), line });
@@ -93,6 +92,8 @@ pub fn tokenize(input: &str) -> Vec<Token> {
 
 /// Reads one tag at the start of `s` (which starts with `<`); returns its length.
 fn tag(s: &str, line: usize) -> (usize, Token) {
+    // Only the tag's own characters are collected (linear time over the whole input).
+    let s = s.get(..tag_extent(s)).unwrap_or(s);
     let chars: Vec<(usize, char)> = s.char_indices().collect();
     let mut k = 1;
     let closing = chars.get(k).is_some_and(|(_, c)| *c == '/');
@@ -169,6 +170,34 @@ fn tag(s: &str, line: usize) -> (usize, Token) {
     let len = chars.get(k).map_or(s.len(), |(i, _)| *i);
     let tok = if closing { Token::End { name, line } } else { Token::Start { name, attrs, line } };
     (len, tok)
+}
+
+/// The byte length of the tag at the start of `s`: up to and including the first `>`
+/// outside a quoted attribute value (a quote opens a value only right after `=`), or all
+/// of `s` when the tag is never closed.
+fn tag_extent(s: &str) -> usize {
+    let mut quote: Option<u8> = None;
+    let mut last_significant = b'<';
+    for (i, &b) in s.as_bytes().iter().enumerate() {
+        match quote {
+            Some(q) if b == q => quote = None,
+            Some(_) => {}
+            None if b == b'>' => return i + 1,
+            None if (b == b'"' || b == b'\'') && last_significant == b'=' => quote = Some(b),
+            None => {}
+        }
+        if !b.is_ascii_whitespace() {
+            last_significant = b;
+        }
+    }
+    s.len()
+}
+
+/// The byte offset of the first `</name` (ASCII case-insensitive) in `s`.
+fn find_close(s: &str, name: &str) -> Option<usize> {
+    s.match_indices("</").map(|(i, _)| i).find(|&i| {
+        s.as_bytes().get(i + 2..i + 2 + name.len()).is_some_and(|n| n.eq_ignore_ascii_case(name.as_bytes()))
+    })
 }
 
 /// Named references common in articles; anything else is kept literally.
