@@ -112,7 +112,7 @@ fn list_md(list: &List, alt: bool, indent: usize, out: &mut String) {
         // Children nest below the item's text; they alternate markers among themselves.
         let mut child_alt = false;
         for child in &item.children {
-            if indent + marker.len() + 1 <= 60 {
+            if indent + marker.len() < 60 {
                 list_md(child, child_alt, indent + marker.len() + 1, out);
             } else {
                 // Too deep to indent sensibly: flatten at this depth.
