@@ -9,6 +9,7 @@ pub mod doc;
 pub mod epub;
 pub mod fonts;
 pub mod frontmatter;
+pub mod import;
 pub mod layout;
 pub mod markdown;
 pub mod pdf;
