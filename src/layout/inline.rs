@@ -13,6 +13,10 @@ use crate::doc::Inline;
 use crate::fonts::{FontId, Fonts};
 use unicode_linebreak::BreakOpportunity;
 
+/// How far (in points) material may exceed a measure and still count as fitting: widths
+/// computed as `a + b - b` differ from `a` in the last bits of an f32.
+pub const FIT_SLACK: f32 = 0.01;
+
 /// Penalty value that forbids a break.
 pub const INFINITY: f32 = 10_000.0;
 
@@ -419,7 +423,7 @@ fn push_box(frags: Vec<Frag>, spec: &ParaSpec<'_>, items: &mut Vec<Item>) {
         return;
     }
     let width: f32 = frags.iter().map(|f| f.width).sum();
-    if width <= spec.measure {
+    if width <= spec.measure + FIT_SLACK {
         items.push(Item::Box { frags, width });
         return;
     }

@@ -17,7 +17,7 @@
 //! finally falls back to first-fit, which always succeeds because no box is wider than the
 //! measure (inline.rs splits those).
 
-use super::inline::{Frag, Item, INFINITY};
+use super::inline::{Frag, Item, FIT_SLACK, INFINITY};
 use super::shape::Glyph;
 
 const LINE_PENALTY: f32 = 10.0;
@@ -126,7 +126,9 @@ fn optimum_fit(items: &[Item], measure: f32, tolerance: f32, ragged: Option<f32>
         let mut keep = Vec::with_capacity(active.len());
         for &a in &active {
             let node = nodes[a];
+            // Within FIT_SLACK of the measure counts as an exact fit.
             let width = totals.width[b] - node.width + pwidth;
+            let width = if (width - measure).abs() <= FIT_SLACK { measure } else { width };
             let st = totals.stretch[b] - node.stretch;
             let ratio = if let (Some(end_stretch), true) = (ragged, width <= measure) {
                 // Ragged: only the line end stretches; the paragraph's last line is free.
@@ -247,7 +249,7 @@ fn first_fit(items: &[Item], measure: f32) -> Vec<usize> {
                 line_start = i;
                 continue;
             }
-            if width + pw <= measure {
+            if width + pw <= measure + FIT_SLACK {
                 last_legal = Some(i);
             }
         }
@@ -257,7 +259,7 @@ fn first_fit(items: &[Item], measure: f32) -> Vec<usize> {
         } else {
             items[i].width()
         };
-        if width + w > measure && matches!(items[i], Item::Box { .. }) {
+        if width + w > measure + FIT_SLACK && matches!(items[i], Item::Box { .. }) {
             if let Some(lb) = last_legal.take() {
                 breaks.push(lb);
                 // Restart after the break.

@@ -246,3 +246,19 @@ fn known_paragraph_breaks_like_tex_would() {
     let n = bench::break_paragraph(&fonts, text, 300.0);
     assert_eq!(n, 5, "five lines at 300 pt");
 }
+
+#[test]
+fn a_cell_as_wide_as_its_column_is_not_split() {
+    // Regression: column width = content + padding, cell measure = width - padding lost the
+    // last bits of the f32 and split "1,200" into "1,20" / "0".
+    for n in ["1,200", "12,345.67", "x", "Kazakhstan"] {
+        let t = Block::Table(Table {
+            caption: None,
+            aligns: vec![Align::Default, Align::Right],
+            head: vec![vec![Inline::text("A")], vec![Inline::text("B")]],
+            rows: vec![vec![vec![Inline::text("x")], vec![Inline::text(n)]]],
+        });
+        let d = dump(&run_layout(&doc(vec![t])));
+        assert!(d.lines().any(|l| l.ends_with(&format!("x {n}"))), "{n}: {d}");
+    }
+}
