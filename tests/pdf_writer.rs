@@ -48,7 +48,7 @@ fn run(fonts: &Fonts, font: FontId, size: f32, text: &str, x: f32, y: f32, extra
             id: info.glyph_id as u16,
             x: pen,
             advance,
-            text: cluster,
+            text: cluster.into(),
         });
         pen += advance + if is_space { extra } else { 0.0 };
     }
@@ -506,7 +506,7 @@ fn writes_a_valid_deterministic_pdf() {
 
 /// The x of the glyph starting `word` in a run.
 fn word_x(run: &TextRun, word: &str) -> f32 {
-    let text: String = run.glyphs.iter().map(|g| g.text.as_str()).collect();
+    let text: String = run.glyphs.iter().map(|g| &*g.text).collect();
     let target = text.find(word).expect("word in run");
     let mut offset = 0;
     for g in &run.glyphs {

@@ -109,6 +109,9 @@ impl Collected {
     /// Hebrew or another right-to-left letter (UAX #9, rules P2 and P3).
     pub fn is_rtl(&self) -> bool {
         use unicode_bidi::BidiClass::{AL, L, R};
+        if !self.has_rtl() {
+            return false;
+        }
         for span in &self.spans {
             for ch in span.text.iter().flat_map(|t| t.chars()) {
                 match unicode_bidi::bidi_class(ch) {
@@ -124,7 +127,12 @@ impl Collected {
     /// Whether any character is a right-to-left letter.
     pub fn has_rtl(&self) -> bool {
         use unicode_bidi::BidiClass::{AL, R};
-        self.spans.iter().flat_map(|s| s.text.iter().flat_map(|t| t.chars())).any(|ch| matches!(unicode_bidi::bidi_class(ch), R | AL))
+        // Nothing below Hebrew (U+0590) is right-to-left: skip the table for Latin,
+        // Cyrillic and Greek text.
+        self.spans
+            .iter()
+            .flat_map(|s| s.text.iter().flat_map(|t| t.chars()))
+            .any(|ch| ch >= '\u{0590}' && matches!(unicode_bidi::bidi_class(ch), R | AL))
     }
 
     /// Whether there is no visible text.
@@ -294,9 +302,13 @@ fn itemize_stretch(spans: &[&Span], c: &Collected, spec: &ParaSpec<'_>, items: &
         return;
     }
     // Bidi levels per byte (UAX #9), with the paragraph's own direction as the base.
-    let base = if c.is_rtl() { unicode_bidi::Level::rtl() } else { unicode_bidi::Level::ltr() };
-    let bidi = unicode_bidi::BidiInfo::new(&text, Some(base));
-    let levels: Vec<u8> = bidi.levels.iter().map(|l| l.number()).collect();
+    let levels: Vec<u8> = if c.has_rtl() {
+        let base = if c.is_rtl() { unicode_bidi::Level::rtl() } else { unicode_bidi::Level::ltr() };
+        unicode_bidi::BidiInfo::new(&text, Some(base)).levels.iter().map(|l| l.number()).collect()
+    } else {
+        // All left to right: every level is 0.
+        vec![0; text.len()]
+    };
     let breaks: Vec<(usize, BreakOpportunity)> = unicode_linebreak::linebreaks(&text).collect();
     let mut start = 0;
     for (k, &(pos, _)) in breaks.iter().enumerate() {

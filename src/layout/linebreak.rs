@@ -485,7 +485,7 @@ mod tests {
     fn visual_words(line: &Line) -> Vec<String> {
         let mut runs: Vec<&LineRun> = line.runs.iter().collect();
         runs.sort_by(|a, b| a.x.total_cmp(&b.x));
-        runs.iter().map(|r| r.glyphs.iter().map(|g| g.glyph.text.as_str()).collect()).collect()
+        runs.iter().map(|r| r.glyphs.iter().map(|g| &*g.glyph.text).collect()).collect()
     }
 
     #[test]
@@ -505,7 +505,7 @@ mod tests {
     }
 
     fn text_of(line: &Line) -> String {
-        line.runs.iter().flat_map(|r| r.glyphs.iter().map(|g| g.glyph.text.as_str())).collect()
+        line.runs.iter().flat_map(|r| r.glyphs.iter().map(|g| &*g.glyph.text)).collect()
     }
 
     #[test]

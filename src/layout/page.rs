@@ -108,8 +108,9 @@ pub struct PlacedGlyph {
     /// the next glyph's `x` into a TJ offset).
     pub advance: f32,
     /// The source text this glyph stands for (its cluster): empty for the second and later
-    /// glyphs of one cluster; several characters for a ligature. Feeds ToUnicode.
-    pub text: String,
+    /// glyphs of one cluster; several characters for a ligature. Feeds ToUnicode. Shared
+    /// (`Arc`) because the same words recur thousands of times in a long document.
+    pub text: std::sync::Arc<str>,
 }
 
 /// A bookmark.

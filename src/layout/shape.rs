@@ -17,7 +17,7 @@ pub struct Glyph {
     /// Advance in points (kerning included).
     pub advance: f32,
     /// Source text of the cluster (empty for later glyphs of the same cluster).
-    pub text: String,
+    pub text: std::sync::Arc<str>,
 }
 
 /// Faces tried, in order, for a character the style's own face lacks.
@@ -155,9 +155,9 @@ fn shape_uncached(fonts: &Fonts, font: FontId, size: f32, text: &str, rtl: bool)
             // Text extraction reads right-to-left glyphs backwards, characters included: a
             // ligature's (lam-alef) or a letter-with-mark's text is stored reversed so that
             // it reads in logical order again.
-            if rtl { t.chars().rev().collect() } else { t.to_string() }
+            if rtl { t.chars().rev().collect::<String>().into() } else { t.into() }
         } else {
-            String::new()
+            "".into()
         };
         out.push(Glyph {
             font,
@@ -182,7 +182,7 @@ mod tests {
     fn ligature_keeps_both_letters_as_cluster_text() {
         let fonts = Fonts::builtin().unwrap();
         let g = shape(&fonts, FontId::SERIF, 10.0, "office");
-        let text: String = g.iter().map(|g| g.text.as_str()).collect();
+        let text: String = g.iter().map(|g| &*g.text).collect();
         assert_eq!(text, "office");
         assert!(g.iter().all(|g| g.advance >= 0.0));
     }
@@ -196,7 +196,7 @@ mod tests {
         assert!(g.iter().filter(|g| arabic(g)).all(|g| g.font == FontId::ARABIC), "{g:?}");
         // Visual order: the closing bracket of the logical text is leftmost, and every
         // character's text is kept exactly once.
-        assert_eq!(g[0].text, ")");
+        assert_eq!(&*g[0].text, ")");
         let mut chars: Vec<char> = g.iter().flat_map(|g| g.text.chars()).collect();
         chars.sort_unstable();
         let mut want: Vec<char> = "(سلام)".chars().collect();

@@ -90,7 +90,7 @@ impl FontPlan {
                     let entry = glyphs.entry(glyph_id(face, g.id)).or_default();
                     if i == cluster.start && !g.text.is_empty() {
                         let slot = if cluster.len() == 1 { &mut entry.0 } else { &mut entry.1 };
-                        slot.get_or_insert_with(|| g.text.clone());
+                        slot.get_or_insert_with(|| g.text.to_string());
                     }
                 }
             }
@@ -180,7 +180,7 @@ impl FontPlan {
         });
         let mut pending: Vec<Codepoint> = Vec::new();
         for cluster in clusters(&run.glyphs) {
-            let text = run.glyphs.get(cluster.start).map_or("", |g| g.text.as_str());
+            let text = run.glyphs.get(cluster.start).map_or("", |g| &*g.text);
             let spelled: String = cluster
                 .clone()
                 .filter_map(|i| gids.get(i))
