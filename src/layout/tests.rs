@@ -262,3 +262,79 @@ fn a_cell_as_wide_as_its_column_is_not_split() {
         assert!(d.lines().any(|l| l.ends_with(&format!("x {n}"))), "{n}: {d}");
     }
 }
+
+fn cells(texts: &[&str]) -> Vec<Vec<Inline>> {
+    texts.iter().map(|t| if t.is_empty() { Vec::new() } else { vec![Inline::text(*t)] }).collect()
+}
+
+#[test]
+fn narrow_columns_stay_narrow_and_the_prose_column_takes_the_rest() {
+    let prose = "Coordinated efforts to dismantle extremist networks operating in the region, with joint \
+        training, shared intelligence and a common response protocol for crises along the border.";
+    let t = Block::Table(Table {
+        caption: None,
+        aligns: vec![Align::Default, Align::Right, Align::Default],
+        head: cells(&["Code", "Year", "Description"]),
+        rows: (0..3).map(|_| cells(&["KZ", "2024", prose])).collect(),
+    });
+    let out = run_layout(&doc(vec![t]));
+    assert_inside_margins(&out);
+    let d = dump(&out);
+    // Header cells: "Code" and "Year" sit close together at the left; the description
+    // column starts well before the middle of the page and wraps onto several lines.
+    let head = d.lines().find(|l| l.contains("Description")).expect("header");
+    let x: f32 = head.split(' ').nth(2).unwrap().trim_end_matches(':').parse().unwrap();
+    assert!(x < 90.0, "table starts at the margin: {head}");
+    let prose_lines = d.lines().filter(|l| l.contains("KZ 2024")).count();
+    assert_eq!(prose_lines, 3, "{d}");
+    let wrapped = d.lines().filter(|l| l.contains("border.")).count();
+    assert_eq!(wrapped, 3, "each prose cell wraps and ends on its own line:\n{d}");
+}
+
+#[test]
+fn one_column_header_only_and_empty_cell_tables_lay_out() {
+    let one = Block::Table(Table { caption: None, aligns: vec![Align::Center], head: cells(&["Only"]), rows: vec![cells(&["a"]), cells(&["b"])] });
+    let header_only = Block::Table(Table { caption: None, aligns: vec![Align::Default; 2], head: cells(&["H1", "H2"]), rows: vec![] });
+    let empty = Block::Table(Table { caption: None, aligns: vec![Align::Default; 3], head: cells(&["X", "", "Z"]), rows: vec![cells(&["", "", ""]), cells(&["1", "", "3"])] });
+    let out = run_layout(&doc(vec![one, header_only, empty]));
+    assert_inside_margins(&out);
+    let d = dump(&out);
+    for needle in ["Only", "H1 H2", "X Z", "1 3"] {
+        assert!(d.contains(needle), "{needle} missing:\n{d}");
+    }
+}
+
+#[test]
+fn inline_formatting_and_links_in_cells() {
+    let t = Block::Table(Table {
+        caption: None,
+        aligns: vec![Align::Default; 2],
+        head: cells(&["Term", "Source"]),
+        rows: vec![vec![
+            vec![Inline::Strong { content: vec![Inline::text("TEU")] }, Inline::text(" "), Inline::Code { text: "teu_count".into() }],
+            vec![Inline::Link { url: "https://example.org/teu".into(), title: String::new(), content: vec![Inline::text("UNCTAD")] }],
+        ]],
+    });
+    let out = run_layout(&doc(vec![t]));
+    let runs: Vec<&TextRun> = out.pages.iter().flat_map(|p| &p.items).filter_map(|i| if let Item::Text(r) = i { Some(r) } else { None }).collect();
+    let font_of = |s: &str| runs.iter().find(|r| r.glyphs.iter().map(|g| &*g.text).collect::<String>() == s).map(|r| r.font);
+    assert_eq!(font_of("TEU"), Some(crate::fonts::FontId::SANS_BOLD));
+    assert_eq!(font_of("teu_count"), Some(crate::fonts::FontId::MONO));
+    let link = out.pages.iter().flat_map(|p| &p.items).any(|i| matches!(i, Item::Link { target: LinkTarget::Uri(u), .. } if u == "https://example.org/teu"));
+    assert!(link);
+}
+
+#[test]
+fn a_row_taller_than_a_page_splits_inside_the_row() {
+    let huge: String = (0..900).map(|i| format!("word{i} ")).collect();
+    let t = Block::Table(Table { caption: None, aligns: vec![Align::Default; 2], head: cells(&["Key", "Text"]), rows: vec![cells(&["k", huge.trim()])] });
+    let out = run_layout(&doc(vec![t]));
+    assert!(out.pages.len() >= 2);
+    assert_inside_margins(&out);
+    let d = dump(&out);
+    for i in [0, 450, 899] {
+        assert_eq!(d.matches(&format!("word{i} ")).count() + d.matches(&format!("word{i}\n")).count(), 1, "word{i}");
+    }
+    // The header repeats on the continuation page.
+    assert!(d.lines().any(|l| l.starts_with("2 ") && l.contains("Key Text")), "{d}");
+}
