@@ -128,8 +128,8 @@ fn a_failing_document_among_good_ones() {
 
     // With --color always: the source line and a caret under the column, rustc style.
     let r = run_in(dir.path(), &["build", "src/bad.md", "-o", "out", "--color", "always"], &[]);
-    assert!(r.stderr.contains("5 | ![chart](missing/chart.png)"), "{}", r.dump());
-    assert!(r.stderr.contains("  | \x1b[1;31m^"), "{}", r.dump());
+    assert!(r.stderr.contains("5 |\x1b[0m ![chart](missing/chart.png)\n"), "{}", r.dump());
+    assert!(r.stderr.contains("  |\x1b[0m \x1b[1;31m^"), "{}", r.dump());
     // NO_COLOR and a pipe: plain lines.
     let r = run_in(dir.path(), &["build", "src/bad.md", "-o", "out"], &[("NO_COLOR", "1")]);
     assert!(!r.stderr.contains('\x1b'), "{}", r.dump());
@@ -377,7 +377,7 @@ fn watch_rebuilds_on_save_and_survives_errors() {
         }
     });
     let mut log = Vec::new();
-    let mut wait_for = |what: &str, log: &mut Vec<String>| -> Vec<String> {
+    let wait_for = |what: &str, log: &mut Vec<String>| -> Vec<String> {
         let deadline = Instant::now() + Duration::from_secs(60);
         let mut got = Vec::new();
         while Instant::now() < deadline {
