@@ -92,7 +92,8 @@ fn brief(i: usize, rng: &mut Rng) -> String {
     if rng.below(2) == 0 {
         let _ = writeln!(s, "classification: {}", ["PUBLIC", "INTERNAL", "RESTRICTED"][rng.below(3)]);
     }
-    let _ = writeln!(s, "summary: {}\n---\n", sentence(rng));
+    // Quoted and without emphasis: a leading `*` would be a YAML alias.
+    let _ = writeln!(s, "summary: \"{}\"\n---\n", sentence(rng).replace(['*', '"'], ""));
     let sections = rng.range(3, 6);
     let tables = rng.range(1, 3);
     let table_at: Vec<usize> = (0..tables).map(|_| rng.below(sections)).collect();

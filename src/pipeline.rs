@@ -492,6 +492,37 @@ mod tests {
     }
 
     #[test]
+    fn shards_are_stable_and_partition() {
+        let paths: Vec<PathBuf> = (0..50).map(|i| PathBuf::from(format!("sources/d{i}.md"))).collect();
+        for n in 1..=5 {
+            let mut all: Vec<PathBuf> = (1..=n).flat_map(|k| select_shard(paths.clone(), k, n)).collect();
+            all.sort();
+            let mut want = paths.clone();
+            want.sort();
+            assert_eq!(all, want, "shards of {n}");
+        }
+        // Spelling does not matter; the value is fixed across platforms and releases.
+        assert_eq!(shard_of(Path::new("./sources/d1.md"), 7), shard_of(Path::new("sources/d1.md"), 7));
+        let sizes: Vec<usize> = (1..=4).map(|k| select_shard(paths.clone(), k, 4).len()).collect();
+        assert!(sizes.iter().all(|&s| s >= 5), "a skewed split: {sizes:?}");
+    }
+
+    #[test]
+    fn environment_digest_follows_config_and_fixed_epoch_only() {
+        let fonts = Fonts::builtin().unwrap();
+        let mut a = BuildOptions::new("out");
+        a.epoch = 1;
+        let mut b = a.clone();
+        b.epoch = 2;
+        assert_ne!(environment_digest(&fonts, &a), environment_digest(&fonts, &b));
+        a.epoch_fixed = false;
+        b.epoch_fixed = false;
+        assert_eq!(environment_digest(&fonts, &a), environment_digest(&fonts, &b), "a clock time is no dependency");
+        b.config.page.size = Some(crate::config::PaperSize::Letter);
+        assert_ne!(environment_digest(&fonts, &a), environment_digest(&fonts, &b));
+    }
+
+    #[test]
     fn collect_sources_finds_markdown_recursively_and_skips_readme() {
         let dir = std::env::temp_dir().join(format!("brief-collect-{}", std::process::id()));
         std::fs::create_dir_all(dir.join("sub")).unwrap();
