@@ -11,13 +11,58 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 
 const WORDS: &[&str] = &[
-    "regional", "trade", "corridor", "ministry", "agreement", "security", "energy", "water", "border",
-    "investment", "delegation", "summit", "cooperation", "infrastructure", "railway", "transit",
-    "tariff", "customs", "logistics", "capacity", "policy", "framework", "partnership", "growth",
-    "inflation", "currency", "exports", "imports", "agriculture", "irrigation", "hydropower",
-    "pipeline", "reform", "budget", "parliament", "election", "governance", "stability", "risk",
-    "outlook", "scenario", "assessment", "indicator", "forecast", "negotiation", "protocol",
-    "bilateral", "multilateral", "commitment", "implementation", "monitoring", "analysis",
+    "regional",
+    "trade",
+    "corridor",
+    "ministry",
+    "agreement",
+    "security",
+    "energy",
+    "water",
+    "border",
+    "investment",
+    "delegation",
+    "summit",
+    "cooperation",
+    "infrastructure",
+    "railway",
+    "transit",
+    "tariff",
+    "customs",
+    "logistics",
+    "capacity",
+    "policy",
+    "framework",
+    "partnership",
+    "growth",
+    "inflation",
+    "currency",
+    "exports",
+    "imports",
+    "agriculture",
+    "irrigation",
+    "hydropower",
+    "pipeline",
+    "reform",
+    "budget",
+    "parliament",
+    "election",
+    "governance",
+    "stability",
+    "risk",
+    "outlook",
+    "scenario",
+    "assessment",
+    "indicator",
+    "forecast",
+    "negotiation",
+    "protocol",
+    "bilateral",
+    "multilateral",
+    "commitment",
+    "implementation",
+    "monitoring",
+    "analysis",
 ];
 const NAMES: &[&str] = &["Almaty", "Tashkent", "Bishkek", "Dushanbe", "Astana", "Samarkand", "Aktau", "Termez"];
 
@@ -72,12 +117,19 @@ fn table(rng: &mut Rng, out: &mut String, number: usize) {
     let cols = rng.range(3, 5);
     let rows = rng.range(3, 8);
     let _ = writeln!(out, "Table: {} {} indicators ({number})\n", NAMES[rng.below(NAMES.len())], rng.word());
-    let head: Vec<String> = (0..cols).map(|c| if c == 0 { "Item".into() } else { format!("{} {c}", rng.word()) }).collect();
+    let head: Vec<String> =
+        (0..cols).map(|c| if c == 0 { "Item".into() } else { format!("{} {c}", rng.word()) }).collect();
     let _ = writeln!(out, "| {} |", head.join(" | "));
     let _ = writeln!(out, "|{}", " --- |".repeat(cols));
     for _ in 0..rows {
         let cells: Vec<String> = (0..cols)
-            .map(|c| if c == 0 { format!("{} {}", rng.word(), rng.word()) } else { format!("{}.{}", rng.below(900), rng.below(10)) })
+            .map(|c| {
+                if c == 0 {
+                    format!("{} {}", rng.word(), rng.word())
+                } else {
+                    format!("{}.{}", rng.below(900), rng.below(10))
+                }
+            })
             .collect();
         let _ = writeln!(out, "| {} |", cells.join(" | "));
     }

@@ -424,7 +424,8 @@ mod tests {
         let c = parse("[page]\nwidth = 500\nheight = 8.5\nmargin_top = \"1in\"\nmargin_left = \"2.54cm\"\n");
         // height 8.5 pt leaves no text area: refused.
         assert!(c.is_err());
-        let c = parse("[page]\nwidth = 500\nheight = \"11in\"\nmargin_top = \"1in\"\nmargin_left = \"2.54cm\"\n").unwrap();
+        let c =
+            parse("[page]\nwidth = 500\nheight = \"11in\"\nmargin_top = \"1in\"\nmargin_left = \"2.54cm\"\n").unwrap();
         let s = c.page_setup();
         assert_eq!((s.width, s.height, s.margin_top), (500.0, 792.0, 72.0));
         assert!((s.margin_left - 72.0).abs() < 0.01);

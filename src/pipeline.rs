@@ -158,9 +158,7 @@ fn walk(dir: &Path, found: &mut Vec<PathBuf>) -> std::io::Result<()> {
     for path in entries {
         if path.is_dir() {
             walk(&path, found)?;
-        } else if path
-            .extension()
-            .is_some_and(|e| SOURCE_EXTENSIONS.iter().any(|x| e.eq_ignore_ascii_case(x)))
+        } else if path.extension().is_some_and(|e| SOURCE_EXTENSIONS.iter().any(|x| e.eq_ignore_ascii_case(x)))
             && !path.file_name().is_some_and(|n| n.eq_ignore_ascii_case("readme.md"))
         {
             found.push(path);
@@ -383,7 +381,12 @@ fn build_one(path: &Path, run: &Run<'_>) -> DocReport {
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
         Err(e) => {
-            report.diagnostics.push(Diagnostic::error(path.display().to_string(), 1, 1, format!("cannot read file: {e}")));
+            report.diagnostics.push(Diagnostic::error(
+                path.display().to_string(),
+                1,
+                1,
+                format!("cannot read file: {e}"),
+            ));
             return report;
         }
     };
@@ -398,8 +401,11 @@ fn build_one(path: &Path, run: &Run<'_>) -> DocReport {
                 report.outputs.push(opts.out_dir.join(name));
                 report.bytes += e.outputs.iter().find(|o| &o.name == name).map_or(0, |o| o.bytes);
             }
-            report.diagnostics =
-                e.warnings.iter().map(|w| Diagnostic::warning(w.path.clone(), w.line, w.column, w.message.clone())).collect();
+            report.diagnostics = e
+                .warnings
+                .iter()
+                .map(|w| Diagnostic::warning(w.path.clone(), w.line, w.column, w.message.clone()))
+                .collect();
             return report;
         }
     }
@@ -423,7 +429,9 @@ fn build_one(path: &Path, run: &Run<'_>) -> DocReport {
                     report.bytes += bytes.len() as u64;
                     written.push(OutputFile { name: name.clone(), bytes: bytes.len() as u64 });
                 }
-                Err(e) => diags.push(Diagnostic::error(src.name(), 1, 1, format!("cannot write {}: {e}", target.display()))),
+                Err(e) => {
+                    diags.push(Diagnostic::error(src.name(), 1, 1, format!("cannot write {}: {e}", target.display())))
+                }
             }
         }
         if !diags.has_errors() {

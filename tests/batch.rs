@@ -31,7 +31,9 @@ fn write(path: &Path, text: impl AsRef<[u8]>) {
 }
 
 fn good(title: &str) -> String {
-    format!("---\ntitle: {title}\n---\n\n## Section\n\nSome prose about {title}.\n\n| a | b |\n| --- | --- |\n| 1 | 2 |\n")
+    format!(
+        "---\ntitle: {title}\n---\n\n## Section\n\nSome prose about {title}.\n\n| a | b |\n| --- | --- |\n| 1 | 2 |\n"
+    )
 }
 
 /// The JSON lines of stdout, each parsed (panics on a line that is not JSON).
@@ -172,7 +174,8 @@ fn incremental_builds_skip_and_rebuild_on_each_dependency() {
         assert_eq!(r.code(), 0, "{}", r.dump());
         statuses(&r)
     };
-    let both = |a: &str, b: &str| BTreeMap::from([("pic.md".to_string(), a.to_string()), ("plain.md".into(), b.into())]);
+    let both =
+        |a: &str, b: &str| BTreeMap::from([("pic.md".to_string(), a.to_string()), ("plain.md".into(), b.into())]);
     assert_eq!(build(&[]), both("built", "built"), "first build (no PATHS, no -o: sources/ → output/)");
     assert!(p.join("output/pic.pdf").is_file() && p.join("output/.brief-manifest.json").is_file());
     assert_eq!(build(&[]), both("up_to_date", "up_to_date"), "nothing changed");
@@ -228,7 +231,8 @@ fn config_sets_page_size_output_folder_and_banner() {
     assert_eq!(files_in(&p.join("built")), BTreeSet::from([".brief-manifest.json".into(), "x.pdf".into()]));
     let pdf = lopdf::Document::load(p.join("built/x.pdf")).expect("pdf parses");
     for (_, page) in pdf.get_pages() {
-        let media = pdf.get_dictionary(page).and_then(|d| d.get(b"MediaBox")).and_then(|m| m.as_array()).expect("MediaBox");
+        let media =
+            pdf.get_dictionary(page).and_then(|d| d.get(b"MediaBox")).and_then(|m| m.as_array()).expect("MediaBox");
         let w = media.get(2).and_then(|v| v.as_float().ok()).expect("width");
         let h = media.get(3).and_then(|v| v.as_float().ok()).expect("height");
         assert_eq!((w.round(), h.round()), (612.0, 792.0), "US Letter from brief.toml");
@@ -272,7 +276,11 @@ fn shards_partition_the_documents() {
         for k in 1..=n {
             let shard = format!("{k}/{n}");
             let out = format!("out-{k}-{n}");
-            let r = run_in(p, &["build", "src", "-o", &out, "--format", "epub", "--shard", &shard, "--message-format", "json"], &[]);
+            let r = run_in(
+                p,
+                &["build", "src", "-o", &out, "--format", "epub", "--shard", &shard, "--message-format", "json"],
+                &[],
+            );
             assert_eq!(r.code(), 0, "{}", r.dump());
             let lines = json_lines(&r);
             assert_eq!(lines.last().map(|v| v["shard"].clone()), Some(Value::from(shard.clone())), "{}", r.dump());
@@ -283,8 +291,13 @@ fn shards_partition_the_documents() {
         assert_eq!(seen, all, "the shards of {n} cover every document");
     }
     // Same split whatever the spelling of the path.
-    let a = run_in(p, &["build", "src", "-o", "o1", "--format", "epub", "--shard", "2/3", "--message-format", "json"], &[]);
-    let b = run_in(p, &["build", "./src/", "-o", "o2", "--format", "epub", "--shard", "2/3", "--message-format", "json"], &[]);
+    let a =
+        run_in(p, &["build", "src", "-o", "o1", "--format", "epub", "--shard", "2/3", "--message-format", "json"], &[]);
+    let b = run_in(
+        p,
+        &["build", "./src/", "-o", "o2", "--format", "epub", "--shard", "2/3", "--message-format", "json"],
+        &[],
+    );
     assert_eq!(statuses(&a).into_keys().collect::<Vec<_>>(), statuses(&b).into_keys().collect::<Vec<_>>());
     for bad in ["0/3", "4/3", "x", "1/0"] {
         let r = run_in(p, &["build", "src", "--shard", bad], &[]);
