@@ -263,6 +263,8 @@ pub fn build_all_with(
                 None => {}
             }
         }
+        // Sources that are gone take their records with them (their outputs are left).
+        manifest.documents.retain(|k, _| Path::new(k).is_file());
         if manifest != run.manifest {
             manifest
                 .save(&opts.out_dir)

@@ -214,6 +214,13 @@ fn incremental_builds_skip_and_rebuild_on_each_dependency() {
     // Human summary counts what was skipped.
     let r = run_in(p, &["build"], &[]);
     assert!(r.stderr.contains("built 2 of 2 documents (0 failed, 0 warnings, 2 up to date)"), "{}", r.dump());
+
+    // A deleted source leaves the manifest with its next write.
+    std::fs::remove_file(p.join("sources/plain.md")).expect("rm");
+    write(&p.join("sources/pic.md"), "# Picture\n\n![A dot](images/dot.png)\n\nNew text.\n");
+    build(&[]);
+    let manifest = std::fs::read_to_string(p.join("output/.brief-manifest.json")).expect("manifest");
+    assert!(manifest.contains("pic.md") && !manifest.contains("plain.md"), "{manifest}");
 }
 
 #[test]
