@@ -2,8 +2,10 @@
 //!
 //! The pipeline: [`source`] (text and positions) → [`markdown`] (pulldown-cmark events →
 //! [`doc`] tree, front matter via [`frontmatter`]) → in parallel, [`layout`] → [`pdf`], and
-//! [`epub`]. [`pipeline`] runs it over many files.
+//! [`epub`]. [`pipeline`] runs it over many files, with the project [`config`]
+//! (`brief.toml`) and the incremental-build [`manifest`].
 
+pub mod config;
 pub mod diag;
 pub mod doc;
 pub mod epub;
@@ -12,6 +14,7 @@ pub mod frontmatter;
 pub mod import;
 pub mod layout;
 pub mod markdown;
+pub mod manifest;
 pub mod pdf;
 pub mod pipeline;
 pub mod resources;

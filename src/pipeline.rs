@@ -1,19 +1,29 @@
 //! The build pipeline: many sources, in parallel, into PDF and EPUB files.
 //!
-//! Each document is read, parsed, and — when it has no errors — rendered by both backends
+//! Each document is read, checked against the incremental-build manifest (see
+//! [`crate::manifest`]), and — when it changed and has no errors — rendered by both backends
 //! at once (rayon: one task per document × backend); fonts are parsed once and shared. A
 //! failed document never stops the others. Files are written atomically (a temporary file
 //! in the output folder, then a rename), so a killed build never leaves a truncated PDF or
 //! EPUB under a final name. Results come back in input order, whatever the thread count.
+//!
+//! A source's bytes become Markdown text in one place, [`load_source`]; other input
+//! formats (issue 8's `.txt` import) hook in there and in [`SOURCE_EXTENSIONS`].
 
+use crate::config::Config;
 use crate::diag::{Diagnostic, Diagnostics};
+use crate::doc::Document;
 use crate::fonts::Fonts;
-use crate::layout::{self, PageSetup};
+use crate::manifest::{self, Dep, Entry, Manifest, OutputFile, StoredWarning};
 use crate::resources::Resources;
 use crate::source::Source;
-use crate::{epub, markdown, pdf};
+use crate::{epub, layout, markdown, pdf};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
+
+/// File extensions (lowercase, without the dot) that folders are searched for.
+pub const SOURCE_EXTENSIONS: &[&str] = &["md"];
 
 /// What to build and where.
 #[derive(Debug, Clone)]
@@ -25,38 +35,107 @@ pub struct BuildOptions {
     pub jobs: Option<usize>,
     /// Timestamp written into the outputs (seconds since the Unix epoch).
     pub epoch: i64,
+    /// Whether `epoch` was fixed by `SOURCE_DATE_EPOCH` (then it is part of what the
+    /// outputs depend on; a clock time is not).
+    pub epoch_fixed: bool,
+    /// The project configuration (defaults when there is no `brief.toml`).
+    pub config: Config,
+    /// Skip documents whose outputs are up to date (the manifest in `out_dir`).
+    pub incremental: bool,
+    /// Build every document even when it is up to date (the manifest is still updated).
+    pub force: bool,
+}
+
+impl BuildOptions {
+    /// Both formats into `out_dir`, all cores, the current time, default config,
+    /// incremental.
+    pub fn new(out_dir: impl Into<PathBuf>) -> Self {
+        BuildOptions {
+            out_dir: out_dir.into(),
+            pdf: true,
+            epub: true,
+            jobs: None,
+            epoch: 0,
+            epoch_fixed: true,
+            config: Config::default(),
+            incremental: true,
+            force: false,
+        }
+    }
+
+    /// The output file names for a source (`STEM.pdf`, `STEM.epub`) that these options ask for.
+    pub fn output_names(&self, source: &Path) -> Vec<String> {
+        let stem = source.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "brief".into());
+        let mut v = Vec::new();
+        if self.pdf {
+            v.push(format!("{stem}.pdf"));
+        }
+        if self.epub {
+            v.push(format!("{stem}.epub"));
+        }
+        v
+    }
 }
 
 /// The outcome for one source.
 #[derive(Debug, Clone)]
 pub struct DocReport {
     pub source: PathBuf,
-    /// Files written.
+    /// Files written (or, when up to date, the files that were already there).
     pub outputs: Vec<PathBuf>,
     pub diagnostics: Vec<Diagnostic>,
     pub pages: usize,
+    /// Total size of `outputs`.
+    pub bytes: u64,
     pub millis: u128,
+    /// Nothing it depends on changed: it was not built again.
+    pub up_to_date: bool,
+    /// What to record in the manifest (built without errors).
+    entry: Option<(String, Entry)>,
 }
 
 impl DocReport {
+    fn new(source: &Path) -> Self {
+        DocReport {
+            source: source.to_path_buf(),
+            outputs: Vec::new(),
+            diagnostics: Vec::new(),
+            pages: 0,
+            bytes: 0,
+            millis: 0,
+            up_to_date: false,
+            entry: None,
+        }
+    }
+
     pub fn failed(&self) -> bool {
         self.diagnostics.iter().any(Diagnostic::is_error)
     }
-}
 
-/// The timestamp for outputs: `SOURCE_DATE_EPOCH` when set (reproducible builds), else now.
-pub fn epoch_from_env() -> Result<i64, String> {
-    match std::env::var("SOURCE_DATE_EPOCH") {
-        Ok(v) => v.trim().parse::<i64>().map_err(|_| format!("SOURCE_DATE_EPOCH must be whole seconds, not {v:?}")),
-        Err(_) => Ok(std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs() as i64)),
+    pub fn warnings(&self) -> usize {
+        self.diagnostics.iter().filter(|d| !d.is_error()).count()
     }
 }
 
-/// Finds the Markdown sources among `paths`: files as given, directories searched
-/// recursively for `*.md` (README.md files in directories are documentation and skipped).
-/// Sorted, without duplicates.
+/// The timestamp for outputs and whether it is fixed: `SOURCE_DATE_EPOCH` when set
+/// (reproducible builds), else now.
+pub fn epoch_from_env() -> Result<(i64, bool), String> {
+    match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(v) => v
+            .trim()
+            .parse::<i64>()
+            .map(|e| (e, true))
+            .map_err(|_| format!("SOURCE_DATE_EPOCH must be whole seconds, not {v:?}")),
+        Err(_) => Ok((
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64),
+            false,
+        )),
+    }
+}
+
+/// Finds the sources among `paths`: files as given, directories searched recursively for
+/// files with a [`SOURCE_EXTENSIONS`] extension (README.md files in directories are
+/// documentation and skipped). Sorted, without duplicates.
 pub fn collect_sources(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
     let mut found = Vec::new();
     for p in paths {
@@ -79,7 +158,7 @@ fn walk(dir: &Path, found: &mut Vec<PathBuf>) -> std::io::Result<()> {
     for path in entries {
         if path.is_dir() {
             walk(&path, found)?;
-        } else if path.extension().is_some_and(|e| e == "md")
+        } else if path.extension().is_some_and(|e| SOURCE_EXTENSIONS.iter().any(|x| e.eq_ignore_ascii_case(x)))
             && !path.file_name().is_some_and(|n| n.eq_ignore_ascii_case("readme.md"))
         {
             found.push(path);
@@ -88,8 +167,68 @@ fn walk(dir: &Path, found: &mut Vec<PathBuf>) -> std::io::Result<()> {
     Ok(())
 }
 
+/// The one place where a source file's bytes become the Markdown text brief parses.
+/// Today every source is Markdown (UTF-8, a BOM accepted). Issue 8: a `.txt` source will be
+/// converted here (`brief::import`), keeping `path` so messages still name the file.
+pub fn load_source(path: &Path, bytes: Vec<u8>) -> Result<Source, Diagnostic> {
+    Source::from_bytes(path, bytes)
+}
+
+/// The shard (0-based, below `n`) a source belongs to: a hash of its path as written,
+/// with `/` separators and no `./`, so every machine splits a batch the same way.
+pub fn shard_of(path: &Path, n: usize) -> usize {
+    let normal: Vec<String> = path
+        .components()
+        .filter(|c| !matches!(c, std::path::Component::CurDir))
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    let digest = blake3::hash(normal.join("/").as_bytes());
+    let mut first = [0u8; 8];
+    first.copy_from_slice(&digest.as_bytes()[..8]);
+    (u64::from_le_bytes(first) % n.max(1) as u64) as usize
+}
+
+/// The sources of shard `k` of `n` (1-based `k`).
+pub fn select_shard(sources: Vec<PathBuf>, k: usize, n: usize) -> Vec<PathBuf> {
+    sources.into_iter().filter(|s| shard_of(s, n) + 1 == k).collect()
+}
+
+/// A digest of everything besides the source and its images that outputs depend on:
+/// brief's version, the built-in fonts, the parsed config, and a fixed timestamp.
+fn environment_digest(fonts: &Fonts, opts: &BuildOptions) -> String {
+    let mut h = blake3::Hasher::new();
+    h.update(b"brief ");
+    h.update(env!("CARGO_PKG_VERSION").as_bytes());
+    for (_, face) in fonts.iter() {
+        h.update(face.name.as_bytes());
+        h.update(blake3::hash(face.data).as_bytes());
+    }
+    h.update(&opts.config.digest());
+    if opts.epoch_fixed {
+        h.update(&opts.epoch.to_le_bytes());
+    }
+    h.finalize().to_hex().to_string()
+}
+
+/// What every document of a run shares.
+struct Run<'a> {
+    fonts: &'a Fonts,
+    opts: &'a BuildOptions,
+    manifest: Manifest,
+    env: String,
+}
+
 /// Builds every source; reports come back in the order of `sources`.
 pub fn build_all(sources: &[PathBuf], opts: &BuildOptions) -> Result<Vec<DocReport>, String> {
+    build_all_with(sources, opts, &|_| {})
+}
+
+/// [`build_all`], calling `done` (from a worker thread) as each document finishes.
+pub fn build_all_with(
+    sources: &[PathBuf],
+    opts: &BuildOptions,
+    done: &(dyn Fn(&DocReport) + Sync),
+) -> Result<Vec<DocReport>, String> {
     let fonts = Fonts::builtin()?;
     std::fs::create_dir_all(&opts.out_dir).map_err(|e| format!("cannot create {}: {e}", opts.out_dir.display()))?;
     let mut builder = rayon::ThreadPoolBuilder::new().stack_size(64 << 20);
@@ -97,28 +236,62 @@ pub fn build_all(sources: &[PathBuf], opts: &BuildOptions) -> Result<Vec<DocRepo
         builder = builder.num_threads(j.max(1));
     }
     let pool = builder.build().map_err(|e| format!("cannot start worker threads: {e}"))?;
-    let reports = pool.install(|| {
+    let manifest = if opts.incremental { Manifest::load(&opts.out_dir) } else { Manifest::default() };
+    let run = Run { fonts: &fonts, opts, env: environment_digest(&fonts, opts), manifest };
+    let reports: Vec<DocReport> = pool.install(|| {
         use rayon::prelude::*;
-        sources.par_iter().map(|s| build_guarded(s, &fonts, opts)).collect()
+        sources
+            .par_iter()
+            .map(|s| {
+                let r = build_guarded(s, &run);
+                done(&r);
+                r
+            })
+            .collect()
     });
+    if opts.incremental {
+        let mut manifest = run.manifest.clone();
+        for r in &reports {
+            let key = manifest_key(&r.source);
+            match &r.entry {
+                Some((k, e)) => {
+                    manifest.documents.insert(k.clone(), e.clone());
+                }
+                None if r.failed() => {
+                    manifest.documents.remove(&key);
+                }
+                None => {}
+            }
+        }
+        // Sources that are gone take their records with them (their outputs are left).
+        manifest.documents.retain(|k, _| Path::new(k).is_file());
+        if manifest != run.manifest {
+            manifest
+                .save(&opts.out_dir)
+                .map_err(|e| format!("cannot write {}: {e}", opts.out_dir.join(manifest::FILE_NAME).display()))?;
+        }
+    }
     Ok(reports)
 }
 
+/// The manifest key of a source: its absolute path.
+fn manifest_key(path: &Path) -> String {
+    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()).display().to_string()
+}
+
 /// Builds one document; a bug that panics fails this document only.
-fn build_guarded(path: &Path, fonts: &Fonts, opts: &BuildOptions) -> DocReport {
+fn build_guarded(path: &Path, run: &Run<'_>) -> DocReport {
     let start = Instant::now();
-    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| build_one(path, fonts, opts)));
-    let mut report = result.unwrap_or_else(|_| DocReport {
-        source: path.to_path_buf(),
-        outputs: Vec::new(),
-        diagnostics: vec![Diagnostic::error(
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| build_one(path, run)));
+    let mut report = result.unwrap_or_else(|_| {
+        let mut r = DocReport::new(path);
+        r.diagnostics.push(Diagnostic::error(
             path.display().to_string(),
             1,
             1,
             "internal error while building this document (a bug in brief; please report it)",
-        )],
-        pages: 0,
-        millis: 0,
+        ));
+        r
     });
     report.millis = start.elapsed().as_millis();
     report
@@ -129,27 +302,50 @@ pub struct Rendered {
     pub pdf: Option<Vec<u8>>,
     pub epub: Option<Vec<u8>>,
     pub pages: usize,
+    /// The local files the document references (images and cover), resolved, whether or
+    /// not they exist: its dependencies besides the source.
+    pub deps: Vec<PathBuf>,
+}
+
+/// Parses a source and loads its images, with the project config applied (the config's
+/// classification banner when the front matter names none). `None` when it has errors.
+pub fn prepare(src: &Source, config: &Config, diags: &mut Diagnostics) -> Option<(Document, Resources)> {
+    let mut doc = markdown::parse(src, diags);
+    if diags.has_errors() {
+        return None;
+    }
+    if doc.meta.classification.is_none() {
+        doc.meta.classification = config.document.classification.clone();
+    }
+    let base = src.path.parent().map(Path::to_path_buf).unwrap_or_default();
+    let (res, errors) = Resources::load(&doc, &base, &src.name());
+    errors.into_iter().for_each(|e| diags.push(e));
+    (!diags.has_errors()).then_some((doc, res))
+}
+
+/// The local files a document references, resolved against `base`.
+fn image_deps(doc: &Document, base: &Path) -> Vec<PathBuf> {
+    let mut srcs = Vec::new();
+    crate::doc::visit_images(&doc.blocks, &mut |img| srcs.push(img.src.clone()));
+    srcs.extend(doc.meta.cover.clone());
+    srcs.sort();
+    srcs.dedup();
+    srcs.into_iter().filter(|s| crate::resources::is_local(s)).map(|s| base.join(s)).collect()
 }
 
 /// Parses and renders a source in memory. Diagnostics go to `diags`; `None` when the
 /// document has errors (nothing is to be written for it).
 pub fn render(src: &Source, fonts: &Fonts, opts: &BuildOptions, diags: &mut Diagnostics) -> Option<Rendered> {
-    let doc = markdown::parse(src, diags);
-    if diags.has_errors() {
-        return None;
-    }
     layout::check_coverage(src, fonts, diags);
-    let base = src.path.parent().map(Path::to_path_buf).unwrap_or_default();
-    let (res, errors) = Resources::load(&doc, &base, &src.name());
-    errors.into_iter().for_each(|e| diags.push(e));
-    if diags.has_errors() {
-        return None;
-    }
+    let (doc, res) = prepare(src, &opts.config, diags)?;
+    let abs = std::path::absolute(&src.path).unwrap_or_else(|_| src.path.clone());
+    let deps = image_deps(&doc, abs.parent().unwrap_or(Path::new(".")));
     let name = src.name();
+    let setup = opts.config.page_setup();
     let (pdf_result, epub_result) = rayon::join(
         || {
             opts.pdf.then(|| {
-                let pages = layout::layout(&doc, fonts, &res, &PageSetup::default());
+                let pages = layout::layout(&doc, fonts, &res, &setup);
                 let pdf_opts = pdf::PdfOptions {
                     title: doc.meta.title.clone(),
                     authors: doc.meta.authors.clone(),
@@ -164,7 +360,7 @@ pub fn render(src: &Source, fonts: &Fonts, opts: &BuildOptions, diags: &mut Diag
         },
         || opts.epub.then(|| epub::write(&doc, &res, &epub::EpubOptions { modified: opts.epoch })),
     );
-    let mut out = Rendered { pdf: None, epub: None, pages: 0 };
+    let mut out = Rendered { pdf: None, epub: None, pages: 0, deps };
     match pdf_result {
         Some(Ok((bytes, n))) => {
             out.pdf = Some(bytes);
@@ -181,10 +377,41 @@ pub fn render(src: &Source, fonts: &Fonts, opts: &BuildOptions, diags: &mut Diag
     (!diags.has_errors()).then_some(out)
 }
 
-fn build_one(path: &Path, fonts: &Fonts, opts: &BuildOptions) -> DocReport {
-    let mut report =
-        DocReport { source: path.to_path_buf(), outputs: Vec::new(), diagnostics: Vec::new(), pages: 0, millis: 0 };
-    let src = match Source::read(path) {
+fn build_one(path: &Path, run: &Run<'_>) -> DocReport {
+    let opts = run.opts;
+    let mut report = DocReport::new(path);
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => {
+            report.diagnostics.push(Diagnostic::error(
+                path.display().to_string(),
+                1,
+                1,
+                format!("cannot read file: {e}"),
+            ));
+            return report;
+        }
+    };
+    let key = manifest_key(path);
+    let source_hash = manifest::hash(&bytes);
+    let names = opts.output_names(path);
+    if opts.incremental && !opts.force {
+        if let Some(e) = run.manifest.fresh(&key, &run.env, &source_hash, &opts.out_dir, &names) {
+            report.up_to_date = true;
+            report.pages = e.pages;
+            for name in &names {
+                report.outputs.push(opts.out_dir.join(name));
+                report.bytes += e.outputs.iter().find(|o| &o.name == name).map_or(0, |o| o.bytes);
+            }
+            report.diagnostics = e
+                .warnings
+                .iter()
+                .map(|w| Diagnostic::warning(w.path.clone(), w.line, w.column, w.message.clone()))
+                .collect();
+            return report;
+        }
+    }
+    let src = match load_source(path, bytes) {
         Ok(s) => s,
         Err(d) => {
             report.diagnostics.push(d);
@@ -192,29 +419,58 @@ fn build_one(path: &Path, fonts: &Fonts, opts: &BuildOptions) -> DocReport {
         }
     };
     let mut diags = Diagnostics::new();
-    let rendered = render(&src, fonts, opts, &mut diags);
-    if let Some(r) = rendered {
-        let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "brief".into());
+    if let Some(r) = render(&src, run.fonts, opts, &mut diags) {
         report.pages = r.pages;
-        for (bytes, ext) in [(r.pdf, "pdf"), (r.epub, "epub")] {
-            let Some(bytes) = bytes else { continue };
-            let target = opts.out_dir.join(format!("{stem}.{ext}"));
+        let mut written = Vec::new();
+        for (bytes, ext) in [(r.pdf, ".pdf"), (r.epub, ".epub")] {
+            let (Some(bytes), Some(name)) = (bytes, names.iter().find(|n| n.ends_with(ext))) else { continue };
+            let target = opts.out_dir.join(name);
             match write_atomically(&target, &bytes) {
-                Ok(()) => report.outputs.push(target),
-                Err(e) => diags.push(Diagnostic::error(src.name(), 1, 1, format!("cannot write {}: {e}", target.display()))),
+                Ok(()) => {
+                    report.outputs.push(target);
+                    report.bytes += bytes.len() as u64;
+                    written.push(OutputFile { name: name.clone(), bytes: bytes.len() as u64 });
+                }
+                Err(e) => {
+                    diags.push(Diagnostic::error(src.name(), 1, 1, format!("cannot write {}: {e}", target.display())))
+                }
             }
+        }
+        if !diags.has_errors() {
+            let entry = Entry {
+                env: run.env.clone(),
+                source: source_hash,
+                deps: r.deps.iter().map(|p| Dep::of(p)).collect(),
+                outputs: written,
+                pages: r.pages,
+                warnings: diags
+                    .warnings()
+                    .map(|d| StoredWarning {
+                        path: d.path.clone(),
+                        line: d.line,
+                        column: d.column,
+                        message: d.message.clone(),
+                    })
+                    .collect(),
+            };
+            report.entry = Some((key, entry));
         }
     }
     report.diagnostics = diags.items;
     report
 }
 
+/// A process-wide counter for temporary file names, so two writers in one process (two
+/// sources with the same stem) never share a temporary file.
+static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
+
 /// Writes `bytes` to a temporary file beside `target`, then renames it into place.
 pub fn write_atomically(target: &Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write;
     let dir = target.parent().unwrap_or(Path::new("."));
     let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let n = TEMP_COUNTER.fetch_add(1, Ordering::Relaxed);
+    let tmp = dir.join(format!(".{name}.{}.{n}.tmp", std::process::id()));
     let result = (|| {
         let mut f = std::fs::File::create(&tmp)?;
         f.write_all(bytes)?;
@@ -243,6 +499,37 @@ mod tests {
         // Writing into a folder that does not exist fails and leaves nothing behind.
         assert!(write_atomically(&dir.join("missing/x.pdf"), b"x").is_err());
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn shards_are_stable_and_partition() {
+        let paths: Vec<PathBuf> = (0..50).map(|i| PathBuf::from(format!("sources/d{i}.md"))).collect();
+        for n in 1..=5 {
+            let mut all: Vec<PathBuf> = (1..=n).flat_map(|k| select_shard(paths.clone(), k, n)).collect();
+            all.sort();
+            let mut want = paths.clone();
+            want.sort();
+            assert_eq!(all, want, "shards of {n}");
+        }
+        // Spelling does not matter; the value is fixed across platforms and releases.
+        assert_eq!(shard_of(Path::new("./sources/d1.md"), 7), shard_of(Path::new("sources/d1.md"), 7));
+        let sizes: Vec<usize> = (1..=4).map(|k| select_shard(paths.clone(), k, 4).len()).collect();
+        assert!(sizes.iter().all(|&s| s >= 5), "a skewed split: {sizes:?}");
+    }
+
+    #[test]
+    fn environment_digest_follows_config_and_fixed_epoch_only() {
+        let fonts = Fonts::builtin().unwrap();
+        let mut a = BuildOptions::new("out");
+        a.epoch = 1;
+        let mut b = a.clone();
+        b.epoch = 2;
+        assert_ne!(environment_digest(&fonts, &a), environment_digest(&fonts, &b));
+        a.epoch_fixed = false;
+        b.epoch_fixed = false;
+        assert_eq!(environment_digest(&fonts, &a), environment_digest(&fonts, &b), "a clock time is no dependency");
+        b.config.page.size = Some(crate::config::PaperSize::Letter);
+        assert_ne!(environment_digest(&fonts, &a), environment_digest(&fonts, &b));
     }
 
     #[test]

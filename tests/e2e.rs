@@ -58,7 +58,8 @@ fn build_all(out: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     brief(&argv, env)
 }
 
-/// Names of the files in `dir` (not recursive), sorted.
+/// Names of the files in `dir` (not recursive), sorted; the incremental-build manifest
+/// (`brief::manifest::FILE_NAME`) is not an output and is left out.
 fn listing(dir: &Path) -> BTreeSet<String> {
     std::fs::read_dir(dir)
         .unwrap_or_else(|e| panic!("read {}: {e}", dir.display()))
@@ -68,6 +69,7 @@ fn listing(dir: &Path) -> BTreeSet<String> {
                 .to_string_lossy()
                 .into_owned()
         })
+        .filter(|name| name != brief::manifest::FILE_NAME)
         .collect()
 }
 

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Batch-build benchmarks (issue 6). Not a test: it prints figures and ratios.
+#
+#   scripts/bench-batch.sh [N] [RUNS]      (defaults: 1000 briefs, 3 runs per measurement)
+#
+# Builds the release binary and the generator (honours CARGO_TARGET_DIR), writes N briefs
+# with examples/gen_briefs.rs, then measures, with SOURCE_DATE_EPOCH fixed:
+#   - a full build of the N briefs to PDF + EPUB with --jobs 1 and --jobs 2 (--force);
+#   - the no-op rebuild (everything up to date);
+#   - peak memory of the full --jobs 2 build (/usr/bin/time -v);
+#   - the example brief alone (whole process, both formats) against pandoc making its EPUB
+#     and Typst making its PDF (pandoc → .typ → typst compile), when those are installed.
+# Uses hyperfine when installed (medians of its runs), else repeated runs and medians.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+N=${1:-1000}
+RUNS=${2:-3}
+TARGET=${CARGO_TARGET_DIR:-target}
+cargo build --release --quiet --bin brief --example gen_briefs
+BRIEF="$TARGET/release/brief"
+GEN="$TARGET/release/examples/gen_briefs"
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/brief-bench.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+export SOURCE_DATE_EPOCH=1700000000
+EXAMPLE=sources/uzbekistan-kazakhstan-visit.md
+
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), $(free -g | awk '/Mem:/ {print $2}') GiB"
+echo "brief: $("$BRIEF" --version)"
+"$GEN" "$N" "$WORK/briefs" 2>/dev/null
+echo "corpus: $N generated briefs, $(du -sh "$WORK/briefs" | cut -f1)"
+
+# median SECONDS of RUNS runs of a shell command (after PREPARE, untimed, before each run)
+median() {
+  local prepare=$1 cmd=$2 runs=$3
+  if command -v hyperfine >/dev/null; then
+    hyperfine --style none --runs "$runs" --prepare "$prepare" --export-json "$WORK/h.json" "$cmd" >/dev/null 2>&1
+    python3 -c 'import json,sys; print("%.4f" % json.load(open(sys.argv[1]))["results"][0]["median"])' "$WORK/h.json"
+  else
+    local times=()
+    for _ in $(seq "$runs"); do
+      bash -c "$prepare"
+      local t0 t1
+      t0=$(date +%s.%N); bash -c "$cmd" >/dev/null 2>&1; t1=$(date +%s.%N)
+      times+=("$(echo "$t1 - $t0" | bc)")
+    done
+    printf '%s\n' "${times[@]}" | sort -g | awk '{a[NR]=$1} END {m=(NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2; printf "%.4f\n", m}'
+  fi
+}
+ratio() { python3 -c "import sys; print('%.2f' % (float(sys.argv[1]) / float(sys.argv[2])))" "$1" "$2"; }
+
+echo "timer: $(command -v hyperfine >/dev/null && echo hyperfine || echo 'date, median of runs')"
+J1=$(median "rm -rf $WORK/out" "$BRIEF build $WORK/briefs -o $WORK/out --jobs 1 --quiet" "$RUNS")
+J2=$(median "rm -rf $WORK/out" "$BRIEF build $WORK/briefs -o $WORK/out --jobs 2 --quiet" "$RUNS")
+echo "full build, --jobs 1: ${J1} s  ($(python3 -c "print('%.0f' % ($N / $J1))") briefs/s)"
+echo "full build, --jobs 2: ${J2} s  ($(python3 -c "print('%.0f' % ($N / $J2))") briefs/s)   speed-up $(ratio "$J1" "$J2")x"
+"$BRIEF" build "$WORK/briefs" -o "$WORK/out" --quiet
+NOOP=$(median "true" "$BRIEF build $WORK/briefs -o $WORK/out --quiet" $((RUNS * 3)))
+echo "no-op rebuild: ${NOOP} s"
+if [ -x /usr/bin/time ]; then
+  rm -rf "$WORK/out"
+  /usr/bin/time -v "$BRIEF" build "$WORK/briefs" -o "$WORK/out" --jobs 2 --quiet 2>"$WORK/time.txt" || true
+  echo "peak memory, full --jobs 2 build: $(awk -F: '/Maximum resident/ {printf "%.0f MB", $2/1024}' "$WORK/time.txt")"
+else
+  echo "peak memory: /usr/bin/time not installed (apt-get install time)"
+fi
+
+ONE=$(median "true" "$BRIEF build $EXAMPLE -o $WORK/one --force --quiet" $((RUNS * 3)))
+echo "example brief, PDF + EPUB (whole process): ${ONE} s"
+if command -v pandoc >/dev/null; then
+  PANDOC=$(median "true" "pandoc $EXAMPLE -o $WORK/pandoc.epub" $((RUNS * 3)))
+  echo "pandoc, EPUB only: ${PANDOC} s  -> brief is $(ratio "$PANDOC" "$ONE")x faster (goal 5x)"
+else
+  echo "pandoc: not installed"
+fi
+if command -v typst >/dev/null && command -v pandoc >/dev/null; then
+  pandoc "$EXAMPLE" -s -t typst -o "$WORK/example.typ"
+  TYPST=$(median "true" "typst compile $WORK/example.typ $WORK/typst.pdf" $((RUNS * 3)))
+  echo "typst, PDF only: ${TYPST} s  -> brief is $(ratio "$TYPST" "$ONE")x faster (goal 10x)"
+else
+  echo "typst: not installed (no comparison)"
+fi
