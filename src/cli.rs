@@ -44,6 +44,27 @@ enum Command {
         /// The Markdown file.
         file: PathBuf,
     },
+    /// Turn a scraped article (plain text or a saved HTML page) into a Markdown brief.
+    Import(ImportArgs),
+}
+
+/// Options of `import`.
+#[derive(Debug, clap::Args)]
+struct ImportArgs {
+    /// The article: a .txt or .html file, or - for standard input.
+    file: PathBuf,
+    /// Where to write the Markdown [default: standard output]
+    #[arg(short, long)]
+    output: Option<PathBuf>,
+    /// List every repair (line, before → after) on standard error.
+    #[arg(long)]
+    report: bool,
+    /// Keep the text as scraped: no spacing repairs.
+    #[arg(long)]
+    no_repair: bool,
+    /// Capitalise proper nouns the text capitalises elsewhere ("Central asia").
+    #[arg(long)]
+    fix_case: bool,
 }
 
 /// Options of `build` and `watch`.
@@ -120,7 +141,71 @@ pub fn run() -> ExitCode {
         Command::Init { dir } => init(dir.as_deref().unwrap_or(Path::new("."))),
         Command::Tree { file } => tree(&file),
         Command::Layout { file } => layout(&file),
+        Command::Import(args) => import(args),
     }
+}
+
+fn import(args: ImportArgs) -> ExitCode {
+    use std::io::Read;
+    let stdin = args.file.as_os_str() == "-";
+    let bytes = if stdin {
+        let mut b = Vec::new();
+        std::io::stdin().read_to_end(&mut b).map(|_| b)
+    } else {
+        std::fs::read(&args.file)
+    };
+    let bytes = match bytes {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("{}:1:1: error: cannot read file: {e}", args.file.display());
+            return ExitCode::from(1);
+        }
+    };
+    let src = match brief::source::Source::from_bytes(&args.file, bytes) {
+        Ok(s) => s,
+        Err(d) => {
+            eprintln!("{d}");
+            return ExitCode::from(1);
+        }
+    };
+    let epoch = match pipeline::epoch_from_env() {
+        Ok((e, _)) => e,
+        Err(e) => return usage(&e),
+    };
+    let opts = brief::import::ImportOptions {
+        repair: !args.no_repair,
+        fix_case: args.fix_case,
+        source_name: (!stdin).then(|| args.file.file_name().map(|n| n.to_string_lossy().into_owned())).flatten(),
+        date: brief::import::date_from_epoch(epoch),
+    };
+    let ext = args.file.extension().map(|e| e.to_string_lossy().to_ascii_lowercase());
+    let html = matches!(ext.as_deref(), Some("html" | "htm")) || brief::import::looks_like_html(&src.text);
+    let imported = if html {
+        brief::import::import_html(&src.text, &opts)
+    } else {
+        brief::import::import_text(&src.text, &opts)
+    };
+    if args.report {
+        for r in &imported.repairs {
+            eprintln!("{}: {r}", args.file.display());
+        }
+        eprintln!("brief: {} repairs", imported.repairs.len());
+    }
+    match &args.output {
+        Some(path) => {
+            if let Err(e) = pipeline::write_atomically(path, imported.markdown.as_bytes()) {
+                eprintln!("brief: error: cannot write {}: {e}", path.display());
+                return ExitCode::from(1);
+            }
+        }
+        None => {
+            let mut out = std::io::stdout().lock();
+            if out.write_all(imported.markdown.as_bytes()).is_err() {
+                return ExitCode::from(1);
+            }
+        }
+    }
+    ExitCode::SUCCESS
 }
 
 /// Everything a build needs, resolved from the arguments and the config.

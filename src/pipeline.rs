@@ -171,7 +171,28 @@ fn walk(dir: &Path, found: &mut Vec<PathBuf>) -> std::io::Result<()> {
 /// Today every source is Markdown (UTF-8, a BOM accepted). Issue 8: a `.txt` source will be
 /// converted here (`brief::import`), keeping `path` so messages still name the file.
 pub fn load_source(path: &Path, bytes: Vec<u8>) -> Result<Source, Diagnostic> {
-    Source::from_bytes(path, bytes)
+    let src = Source::from_bytes(path, bytes)?;
+    let ext = path.extension().map(|e| e.to_string_lossy().to_ascii_lowercase());
+    match ext.as_deref() {
+        // A scraped article (plain text or a saved page): imported in memory with the
+        // spacing repairs on (`brief import` shows the Markdown it makes).
+        Some("txt" | "html" | "htm") => {
+            let opts = crate::import::ImportOptions {
+                repair: true,
+                fix_case: false,
+                source_name: path.file_name().map(|n| n.to_string_lossy().into_owned()),
+                date: crate::import::date_from_epoch(epoch_from_env().map_or(0, |(e, _)| e)),
+            };
+            let html = ext.as_deref() != Some("txt") || crate::import::looks_like_html(&src.text);
+            let imported = if html {
+                crate::import::import_html(&src.text, &opts)
+            } else {
+                crate::import::import_text(&src.text, &opts)
+            };
+            Ok(Source::new(path, imported.markdown))
+        }
+        _ => Ok(src),
+    }
 }
 
 /// The shard (0-based, below `n`) a source belongs to: a hash of its path as written,

@@ -370,3 +370,40 @@ fn large_inputs_take_linear_time() {
     assert_eq!(t.repairs.len(), 8 * 120);
     assert_eq!(h.repairs.len(), 20_000);
 }
+
+/// The command line: `brief import` with `--report`, and `brief build` on a `.txt` file.
+#[test]
+fn cli_imports_the_seed_and_builds_txt_directly() {
+    let seed = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/import_cases/seed.txt");
+    let bin = env!("CARGO_BIN_EXE_brief");
+    let out = std::process::Command::new(bin)
+        .args(["import", "--report"])
+        .arg(&seed)
+        .env("SOURCE_DATE_EPOCH", "1700000000")
+        .output()
+        .expect("run brief import");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let md = String::from_utf8(out.stdout).expect("utf-8");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(md.lines().filter(|l| l.starts_with("## ")).count(), 7, "{md}");
+    assert!(md.contains("date: \"2023-11-14\""), "date from SOURCE_DATE_EPOCH");
+    assert!(err.contains("exchanges.As → exchanges. As"), "{err}");
+    assert!(err.contains("brief: 8 repairs"), "{err}");
+
+    let dir = std::env::temp_dir().join(format!("brief-import-cli-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let status = std::process::Command::new(bin)
+        .arg("build")
+        .arg(&seed)
+        .arg("-o")
+        .arg(&dir)
+        .env("SOURCE_DATE_EPOCH", "1700000000")
+        .status()
+        .expect("run brief build");
+    assert!(status.success());
+    for ext in ["pdf", "epub"] {
+        let f = dir.join(format!("seed.{ext}"));
+        assert!(std::fs::metadata(&f).map(|m| m.len() > 1000).unwrap_or(false), "{}", f.display());
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
