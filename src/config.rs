@@ -19,7 +19,7 @@
 //! [document]
 //! classification = "PUBLIC"   # banner for briefs whose front matter names none
 //! chapter_level = 1           # EPUB chapter split level (1-6)
-//! toc = "auto"                # auto, always, never
+//! toc = "auto"                # auto, always, never (front matter `toc:` wins)
 //!
 //! [theme]
 //! heading = "#1c3557"         # text, heading, accent, banner colours

@@ -338,6 +338,14 @@ pub fn prepare(src: &Source, config: &Config, diags: &mut Diagnostics) -> Option
     if doc.meta.classification.is_none() {
         doc.meta.classification = config.document.classification.clone();
     }
+    // The project's contents policy, unless the front matter says `toc:` itself.
+    if doc.meta.toc.is_none() {
+        doc.meta.toc = match config.document.toc {
+            crate::config::TocPolicy::Auto => None,
+            crate::config::TocPolicy::Always => Some(true),
+            crate::config::TocPolicy::Never => Some(false),
+        };
+    }
     let base = src.path.parent().map(Path::to_path_buf).unwrap_or_default();
     let (res, errors) = Resources::load(&doc, &base, &src.name());
     errors.into_iter().for_each(|e| diags.push(e));

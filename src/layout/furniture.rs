@@ -50,7 +50,9 @@ pub(crate) fn title_block(flow: &mut Flow<'_>, meta: &Meta) {
         let text = summary.split_whitespace().collect::<Vec<_>>().join(" ");
         let c = Collected::plain(&text, style);
         let lines = flow.set_lines(&c, measure - 2.0 * pad, LineAlign::Justify, true);
-        let h = lines.len() as f32 * 14.2 + 2.0 * pad;
+        let label = Collected::plain("KEY POINTS", sans(7.5, HEADING, true));
+        let label_lines = flow.set_lines(&label, measure - 2.0 * pad, LineAlign::Left, false);
+        let h = lines.len() as f32 * 14.2 + 2.0 * pad + 12.0;
         if flow.y + h <= flow.bottom() {
             flow.page.items.push(Item::Rect { x, y: flow.y, w: measure, h, fill: Some(SUMMARY_BG), stroke: None });
             flow.page.items.push(Item::Line {
@@ -61,7 +63,9 @@ pub(crate) fn title_block(flow: &mut Flow<'_>, meta: &Meta) {
                 stroke: Stroke { width: 2.5, color: HEADING },
             });
         }
-        flow.y += pad;
+        flow.y += pad - 1.0;
+        flow.place_lines(&label_lines, &label.styles, x + pad, 11.0, 7.5);
+        flow.y += 1.0;
         flow.place_lines(&lines, &c.styles, x + pad, 14.2, 10.0);
         flow.y += pad;
     }
