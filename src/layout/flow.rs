@@ -9,6 +9,7 @@
 //! drawn on every page they touch.
 
 use super::inline::{self, itemize, Collected, ParaSpec, Style};
+use super::furniture::text_items;
 use super::notes::{line_notes, FootNote};
 use super::linebreak::{assemble, break_lines, Line, LineAlign};
 use super::page::*;
@@ -350,19 +351,9 @@ impl<'a> Flow<'a> {
     fn draw_marker(&mut self, marker: Marker, baseline: f32, size: f32) {
         match marker {
             Marker::Text { text, right } => {
-                let style = body_style(size);
-                let glyphs = shape::shape(self.fonts, style.font, style.size, &text);
-                let w = shape::width(&glyphs);
-                let mut x = right - w;
-                let placed = glyphs
-                    .into_iter()
-                    .map(|g| {
-                        let p = PlacedGlyph { id: g.id, x, advance: g.advance, text: g.text };
-                        x += g.advance;
-                        p
-                    })
-                    .collect();
-                self.page.items.push(Item::Text(TextRun { font: style.font, size, color: MARKER, y: baseline, glyphs: placed }));
+                let w = shape::width(&shape::shape(self.fonts, FontId::SERIF, size, &text));
+                let (items, _) = text_items(self.fonts, FontId::SERIF, size, MARKER, &text, right - w, baseline);
+                self.page.items.extend(items);
             }
             Marker::Task { checked, x } => {
                 let s = size * 0.72;

@@ -96,7 +96,7 @@ pub(crate) fn running_heads(out: &mut LaidOut, fonts: &Fonts, setup: &PageSetup,
         let foot_base = page.height - setup.margin_bottom + 34.0;
         if i > 0 {
             let title = fit(fonts, FontId::SANS, 8.0, meta.title.trim(), measure * 0.5);
-            page.items.push(text_run(fonts, FontId::SANS, 8.0, SUBTLE, &title, left, head_base));
+            page.items.extend(text_items(fonts, FontId::SANS, 8.0, SUBTLE, &title, left, head_base).0);
             // The section in force at the top of the page: one starting right at the top,
             // else the last one begun on an earlier page.
             let section = sections
@@ -107,17 +107,17 @@ pub(crate) fn running_heads(out: &mut LaidOut, fonts: &Fonts, setup: &PageSetup,
             if let Some(section) = section {
                 let text = fit(fonts, FontId::SANS_BOLD, 8.0, section, measure * 0.45);
                 let w = shape::width(&shape::shape(fonts, FontId::SANS_BOLD, 8.0, &text));
-                page.items.push(text_run(fonts, FontId::SANS_BOLD, 8.0, HEADING, &text, right - w, head_base));
+                page.items.extend(text_items(fonts, FontId::SANS_BOLD, 8.0, HEADING, &text, right - w, head_base).0);
             }
             let y = head_base + 6.0;
             page.items.push(Item::Line { x1: left, y1: y, x2: right, y2: y, stroke: Stroke { width: 0.4, color: RULE } });
         }
         let number = format!("Page {} of {}", i + 1, total);
         let w = shape::width(&shape::shape(fonts, FontId::SANS, 8.0, &number));
-        page.items.push(text_run(fonts, FontId::SANS, 8.0, SUBTLE, &number, left + (measure - w) / 2.0, foot_base));
+        page.items.extend(text_items(fonts, FontId::SANS, 8.0, SUBTLE, &number, left + (measure - w) / 2.0, foot_base).0);
         if let Some(class) = &class {
             let w = shape::width(&shape::shape(fonts, FontId::SANS_BOLD, 7.5, class));
-            page.items.push(text_run(fonts, FontId::SANS_BOLD, 7.5, BANNER, class, right - w, foot_base));
+            page.items.extend(text_items(fonts, FontId::SANS_BOLD, 7.5, BANNER, class, right - w, foot_base).0);
         }
     }
 }
@@ -138,16 +138,20 @@ fn fit(fonts: &Fonts, font: FontId, size: f32, text: &str, max: f32) -> String {
     String::new()
 }
 
-fn text_run(fonts: &Fonts, font: FontId, size: f32, color: Color, text: &str, x: f32, y: f32) -> Item {
+/// A line of text in one style at `(x, baseline y)`: one text run per face (fallback faces
+/// may set some glyphs), and the width it takes.
+pub(crate) fn text_items(fonts: &Fonts, font: FontId, size: f32, color: Color, text: &str, x: f32, y: f32) -> (Vec<Item>, f32) {
+    let mut items: Vec<Item> = Vec::new();
     let mut pen = x;
-    let glyphs = shape::shape(fonts, font, size, text)
-        .into_iter()
-        .map(|g| {
-            let p = PlacedGlyph { id: g.id, x: pen, advance: g.advance, text: g.text };
-            pen += g.advance;
-            p
-        })
-        .collect::<Vec<_>>();
-    // Fallback faces may differ per glyph; furniture text is Latin/Cyrillic in practice.
-    Item::Text(TextRun { font, size, color, y, glyphs })
+    let mut run: Option<TextRun> = None;
+    for g in shape::shape(fonts, font, size, text) {
+        if run.as_ref().is_some_and(|r| r.font != g.font) {
+            items.extend(run.take().map(Item::Text));
+        }
+        let r = run.get_or_insert_with(|| TextRun { font: g.font, size, color, y, glyphs: Vec::new() });
+        r.glyphs.push(PlacedGlyph { id: g.id, x: pen, advance: g.advance, text: g.text });
+        pen += g.advance;
+    }
+    items.extend(run.map(Item::Text));
+    (items, pen - x)
 }

@@ -8,6 +8,7 @@
 //! (`fn-N` ↔ `fnref-N`).
 
 use super::flow::{body_style, Flow};
+use super::furniture::text_items;
 use super::inline::{Collected, Style, LINK_COLOR};
 use super::linebreak::{Line, LineAlign};
 use super::page::*;
@@ -223,26 +224,12 @@ impl Flow<'_> {
             if note.first {
                 self.out.anchors.push(Anchor { id: format!("fn-{}", note.number), page, y });
                 let label = note.number.to_string();
-                let glyphs = shape::shape(self.fonts, crate::fonts::FontId::SERIF, NOTE_SIZE, &label);
-                let w = shape::width(&glyphs);
+                let w = shape::width(&shape::shape(self.fonts, crate::fonts::FontId::SERIF, NOTE_SIZE, &label));
                 let baseline = y + (NOTE_LEADING + NOTE_SIZE * 0.7) / 2.0;
-                let mut x = left + NOTE_INDENT - 4.0 - w;
-                let x0 = x;
-                let placed = glyphs
-                    .into_iter()
-                    .map(|g| {
-                        let p = PlacedGlyph { id: g.id, x, advance: g.advance, text: g.text };
-                        x += g.advance;
-                        p
-                    })
-                    .collect();
-                self.page.items.push(Item::Text(TextRun {
-                    font: crate::fonts::FontId::SERIF,
-                    size: NOTE_SIZE,
-                    color: LINK_COLOR,
-                    y: baseline,
-                    glyphs: placed,
-                }));
+                let x0 = left + NOTE_INDENT - 4.0 - w;
+                let (items, _) =
+                    text_items(self.fonts, crate::fonts::FontId::SERIF, NOTE_SIZE, LINK_COLOR, &label, x0, baseline);
+                self.page.items.extend(items);
                 self.page.items.push(Item::Link {
                     x: x0,
                     y,

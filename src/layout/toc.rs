@@ -109,21 +109,11 @@ pub(crate) fn finish(out: &mut LaidOut, fonts: &Fonts, pending: &[PendingEntry])
         let Some(anchor) = out.anchors.iter().find(|a| a.id == e.id) else { continue };
         let number = (anchor.page + 1).to_string();
         let font = if e.bold { FontId::SANS_BOLD } else { FontId::SANS };
-        let glyphs = shape::shape(fonts, font, ENTRY_SIZE, &number);
-        let w = shape::width(&glyphs);
+        let w = shape::width(&shape::shape(fonts, font, ENTRY_SIZE, &number));
         let baseline = e.last_top + (ENTRY_LEADING + ENTRY_SIZE * 0.7) / 2.0;
         let Some(page) = out.pages.get_mut(e.page) else { continue };
-        let mut x = e.right - w;
-        let number_x = x;
-        let placed = glyphs
-            .into_iter()
-            .map(|g| {
-                let p = PlacedGlyph { id: g.id, x, advance: g.advance, text: g.text };
-                x += g.advance;
-                p
-            })
-            .collect();
-        page.items.push(Item::Text(TextRun { font, size: ENTRY_SIZE, color: TEXT, y: baseline, glyphs: placed }));
+        let number_x = e.right - w;
+        page.items.extend(super::furniture::text_items(fonts, font, ENTRY_SIZE, TEXT, &number, number_x, baseline).0);
         // Leader dots on a fixed grid, so the dots of all entries line up.
         let start = ((e.text_end + 6.0 - e.left) / PITCH).ceil() * PITCH + e.left;
         let mut dots = Vec::new();
