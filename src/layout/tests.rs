@@ -338,3 +338,32 @@ fn a_row_taller_than_a_page_splits_inside_the_row() {
     // The header repeats on the continuation page.
     assert!(d.lines().any(|l| l.starts_with("2 ") && l.contains("Key Text")), "{d}");
 }
+
+fn sections(n: usize) -> Vec<Block> {
+    let mut blocks = Vec::new();
+    for i in 0..n {
+        blocks.push(Block::Heading { level: 2, id: format!("s{i}"), content: vec![Inline::text(format!("Section {i}"))] });
+        blocks.push(para(LOREM));
+    }
+    blocks
+}
+
+#[test]
+fn contents_list_appears_with_four_sections_unless_turned_off_and_links_to_each() {
+    let d3 = dump(&run_layout(&doc(sections(3))));
+    assert!(!d3.contains("Contents"), "three sections: no contents list");
+    let out = run_layout(&doc(sections(6)));
+    let d6 = dump(&out);
+    assert!(d6.contains("Contents"));
+    // Each entry carries its page number at the right and links to its heading.
+    for i in 0..6 {
+        let entry = d6.lines().find(|l| l.starts_with("1 ") && l.contains(&format!("Section {i} "))).expect(&d6);
+        let page = out.anchors.iter().find(|a| a.id == format!("s{i}")).unwrap().page + 1;
+        assert!(entry.trim_end().ends_with(&format!(" {page}")), "{entry}");
+        let linked = out.pages[0].items.iter().any(|it| matches!(it, Item::Link { target: LinkTarget::Internal(t), .. } if *t == format!("s{i}")));
+        assert!(linked, "entry {i} links to its heading");
+    }
+    let mut off = doc(sections(6));
+    off.meta.toc = Some(false);
+    assert!(!dump(&run_layout(&off)).contains("Contents"));
+}
