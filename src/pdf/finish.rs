@@ -75,17 +75,31 @@ pub(super) fn finish(drawn: Drawn, doc: &LaidOut, opts: &super::PdfOptions) -> R
     }
 
     lo.compress();
-    // The /ID hashes the file as written without it; writing again with it changes only
-    // the trailer.
-    lo.trailer.remove(b"ID");
-    let first = save_bytes(&mut lo)?;
-    let id: Vec<u8> = [fnv1a(0, &first), fnv1a(0x9e37_79b9_7f4a_7c15, &first)]
+    // The /ID hashes the file as written with a placeholder ID of the same length, which is
+    // then overwritten in place: one serialization instead of two.
+    let placeholder = Object::String(vec![0u8; 16], StringFormat::Hexadecimal);
+    lo.trailer.set("ID", Object::Array(vec![placeholder.clone(), placeholder]));
+    let mut bytes = save_bytes(&mut lo)?;
+    let id: Vec<u8> = [fnv1a(0, &bytes), fnv1a(0x9e37_79b9_7f4a_7c15, &bytes)]
         .iter()
         .flat_map(|h| h.to_be_bytes())
         .collect();
-    let id = Object::String(id, StringFormat::Hexadecimal);
-    lo.trailer.set("ID", Object::Array(vec![id.clone(), id]));
-    save_bytes(&mut lo)
+    let hex: String = id.iter().map(|b| format!("{b:02X}")).collect();
+    let zeros = "0".repeat(32);
+    let trailer_at = find_last(&bytes, b"/ID").ok_or("no /ID in the trailer")?;
+    for _ in 0..2 {
+        let at = find_from(&bytes, zeros.as_bytes(), trailer_at).ok_or("no placeholder /ID")?;
+        bytes[at..at + 32].copy_from_slice(hex.as_bytes());
+    }
+    Ok(bytes)
+}
+
+fn find_last(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).rposition(|w| w == needle)
+}
+
+fn find_from(hay: &[u8], needle: &[u8], from: usize) -> Option<usize> {
+    hay.get(from..)?.windows(needle.len()).position(|w| w == needle).map(|i| i + from)
 }
 
 /// The document as bytes.
