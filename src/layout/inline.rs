@@ -392,7 +392,7 @@ fn push_word(
         let width = shape::width(&glyphs);
         frags.push(Frag { style, level, glyphs, width });
         if hyphen_point {
-            push_box(std::mem::take(&mut frags), spec, items);
+            push_box(std::mem::take(&mut frags), &c.styles, spec, items);
             let hyphen = shape::shape(spec.fonts, st.font, st.size, "-");
             let hw = shape::width(&hyphen);
             items.push(Item::Penalty {
@@ -404,7 +404,7 @@ fn push_word(
         }
         piece_start = cut;
     }
-    push_box(frags, spec, items);
+    push_box(frags, &c.styles, spec, items);
 }
 
 /// Hyphenation points (byte offsets inside `word`) of the alphabetic parts of a word.
@@ -430,7 +430,7 @@ fn hyphenation_points(word: &str, lang: hypher::Lang) -> Vec<usize> {
 }
 
 /// Appends a box, splitting it when it is wider than the measure.
-fn push_box(frags: Vec<Frag>, spec: &ParaSpec<'_>, items: &mut Vec<Item>) {
+fn push_box(frags: Vec<Frag>, styles: &[Style], spec: &ParaSpec<'_>, items: &mut Vec<Item>) {
     if frags.is_empty() {
         return;
     }
@@ -445,14 +445,22 @@ fn push_box(frags: Vec<Frag>, spec: &ParaSpec<'_>, items: &mut Vec<Item>) {
     for frag in frags {
         let mut glyphs: Vec<Glyph> = Vec::new();
         let mut w = 0.0;
+        // A word split between two letters gets a hyphen, so readers (and text extraction)
+        // see one word broken across lines.
+        let hyphen = styles.get(frag.style).map_or_else(Vec::new, |st| shape::shape(spec.fonts, st.font, st.size, "-"));
+        let hw = shape::width(&hyphen);
         for g in frag.glyphs {
-            if cur_w + w + g.advance > spec.measure && (w > 0.0 || cur_w > 0.0) {
+            let letters = glyphs.last().is_some_and(|p: &Glyph| p.text.chars().all(char::is_alphanumeric) && !p.text.is_empty())
+                && g.text.chars().next().is_some_and(char::is_alphanumeric);
+            let reserve = if letters { hw } else { 0.0 };
+            if cur_w + w + g.advance + reserve > spec.measure && (w > 0.0 || cur_w > 0.0) {
                 if !glyphs.is_empty() {
                     current.push(Frag { style: frag.style, level: frag.level, glyphs: std::mem::take(&mut glyphs), width: w });
                 }
                 let bw = cur_w + w;
                 items.push(Item::Box { frags: std::mem::take(&mut current), width: bw });
-                items.push(Item::Penalty { width: 0.0, cost: 900.0, flagged: false, hyphen: None });
+                let hyphen = letters.then(|| Frag { style: frag.style, level: frag.level, glyphs: hyphen.clone(), width: hw });
+                items.push(Item::Penalty { width: if letters { hw } else { 0.0 }, cost: 900.0, flagged: letters, hyphen });
                 cur_w = 0.0;
                 w = 0.0;
             }
