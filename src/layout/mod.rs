@@ -42,8 +42,8 @@ impl Default for PageSetup {
             height: 841.89,
             margin_top: 76.0,
             margin_bottom: 76.0,
-            margin_left: 76.0,
-            margin_right: 76.0,
+            margin_left: 84.0,
+            margin_right: 84.0,
         }
     }
 }
