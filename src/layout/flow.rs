@@ -572,42 +572,60 @@ impl<'a> Flow<'a> {
         self.close_deco();
     }
 
-    /// Code lines: source lines, wrapped at the measure with a continuation arrow.
+    /// Code lines: source lines, wrapped at the measure with a continuation arrow. A line
+    /// breaks after the last space or punctuation that fits (so words stay whole), else
+    /// right at the measure.
     fn code_lines(&self, text: &str, style: &Style, measure: f32) -> Vec<Line> {
+        use super::linebreak::{LineGlyph, LineRun};
         let mut out = Vec::new();
         let text = text.strip_suffix('\n').unwrap_or(text);
         let arrow = shape::shape(self.fonts, style.font, style.size, "→ ");
-        let arrow_w = shape::width(&arrow);
+        let finish = |glyphs: Vec<shape::Glyph>, out: &mut Vec<Line>| {
+            let mut x = 0.0;
+            let placed: Vec<LineGlyph> = glyphs
+                .into_iter()
+                .map(|g| {
+                    let lg = LineGlyph { x, glyph: g };
+                    x += lg.glyph.advance;
+                    lg
+                })
+                .collect();
+            out.push(Line { runs: vec![LineRun { style: 0, x: 0.0, width: x, glyphs: placed }], width: x });
+        };
         for src_line in text.split('\n') {
             let expanded = src_line.replace('\t', "    ");
             let expanded = expanded.trim_end_matches('\r');
-            let glyphs = shape::shape(self.fonts, style.font, style.size, expanded);
-            let mut line = Line::default();
-            let mut x = 0.0;
-            let mut run = super::linebreak::LineRun { style: 0, x: 0.0, width: 0.0, glyphs: Vec::new() };
-            for g in glyphs {
-                if x + g.advance > measure && !run.glyphs.is_empty() {
-                    run.width = x;
-                    line.runs.push(std::mem::replace(
-                        &mut run,
-                        super::linebreak::LineRun { style: 0, x: 0.0, width: 0.0, glyphs: Vec::new() },
-                    ));
-                    line.width = x;
-                    out.push(std::mem::take(&mut line));
-                    x = 0.0;
-                    for a in &arrow {
-                        run.glyphs.push(super::linebreak::LineGlyph { glyph: a.clone(), x });
-                        x += a.advance;
-                    }
-                    let _ = arrow_w;
+            let mut rest = shape::shape(self.fonts, style.font, style.size, expanded);
+            let mut first = true;
+            loop {
+                let mut line: Vec<shape::Glyph> = if first { Vec::new() } else { arrow.clone() };
+                let lead = line.len();
+                let mut w = shape::width(&line);
+                let mut take = 0;
+                while take < rest.len() && (w + rest[take].advance <= measure || take == 0) {
+                    w += rest[take].advance;
+                    take += 1;
                 }
-                run.glyphs.push(super::linebreak::LineGlyph { glyph: g.clone(), x });
-                x += g.advance;
+                if take < rest.len() {
+                    // Prefer a break after a space or punctuation within the part that fits.
+                    let soft = (1..take).rev().find(|&k| {
+                        let t = &rest[k - 1].text;
+                        t.ends_with([' ', ',', ';', '(', '/', '-', '.', '=', '&', '|'])
+                    });
+                    if let Some(k) = soft.filter(|&k| k > take / 3) {
+                        take = k;
+                    }
+                }
+                let tail = rest.split_off(take);
+                line.extend(rest);
+                rest = tail;
+                let _ = lead;
+                finish(line, &mut out);
+                first = false;
+                if rest.is_empty() {
+                    break;
+                }
             }
-            run.width = x;
-            line.runs.push(run);
-            line.width = x;
-            out.push(line);
         }
         out
     }
