@@ -72,10 +72,13 @@ if command -v pandoc >/dev/null; then
 else
   echo "pandoc: not installed"
 fi
-if command -v typst >/dev/null && command -v pandoc >/dev/null; then
-  pandoc "$EXAMPLE" -s -t typst -o "$WORK/example.typ"
+if ! command -v typst >/dev/null || ! command -v pandoc >/dev/null; then
+  echo "typst: not installed (no comparison)"
+elif ! pandoc "$EXAMPLE" -s -t typst -o "$WORK/example.typ" 2>/dev/null; then
+  echo "typst: this pandoc cannot write Typst (needs pandoc >= 3; set PATH to one, e.g. from pypandoc-binary)"
+elif ! typst compile "$WORK/example.typ" "$WORK/typst.pdf" 2>/dev/null; then
+  echo "typst: could not compile pandoc's Typst output (no comparison)"
+else
   TYPST=$(median "true" "typst compile $WORK/example.typ $WORK/typst.pdf" $((RUNS * 3)))
   echo "typst, PDF only: ${TYPST} s  -> brief is $(ratio "$TYPST" "$ONE")x faster (goal 10x)"
-else
-  echo "typst: not installed (no comparison)"
 fi
