@@ -696,6 +696,12 @@ impl<'s, 'd> Builder<'s, 'd> {
             }
             Kind::Image { src, title } => {
                 let alt = plain_text(&inlines);
+                if alt.trim().is_empty() {
+                    self.diags.push(self.src.warning_at(
+                        start,
+                        format!("image `{src}` has no alt text; readers who cannot see it get nothing: write ![what it shows]({src})"),
+                    ));
+                }
                 parent.inlines.push(Inline::Image {
                     image: Image { src, alt, title },
                 });

@@ -244,3 +244,14 @@ fn odd_inputs_never_panic_and_are_deterministic() {
         assert_eq!(back, a, "round trip on {text:?}");
     }
 }
+
+#[test]
+fn an_image_without_alt_text_is_a_warning_at_its_place() {
+    let src = brief::source::Source::new("x.md", "Intro.\n\nSee ![](https://example.org/a.png) here.\n");
+    let mut diags = brief::diag::Diagnostics::new();
+    let _ = brief::markdown::parse(&src, &mut diags);
+    let alt: Vec<_> = diags.items.iter().filter(|d| d.message.contains("no alt text")).collect();
+    assert_eq!(alt.len(), 1, "{:?}", diags.items);
+    assert_eq!((alt[0].line, alt[0].column), (3, 5));
+    assert!(!alt[0].is_error());
+}
