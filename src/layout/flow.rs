@@ -419,8 +419,20 @@ impl<'a> Flow<'a> {
         self.place_lines(&lines, &c.styles, x, BODY_LEADING, BODY_SIZE);
     }
 
+    /// A display size that keeps the longest word of `text` to at most three lines (two
+    /// forced hyphens in a row at most), never below `floor`.
+    pub fn fit_word_size(&self, text: &str, font: FontId, size: f32, floor: f32) -> f32 {
+        let widest = text
+            .split_whitespace()
+            .map(|w| shape::width(&shape::shape(self.fonts, font, size, w)))
+            .fold(0.0f32, f32::max);
+        let room = 2.9 * self.measure();
+        if widest > room { (size * room / widest).max(floor) } else { size }
+    }
+
     fn heading(&mut self, level: u8, id: &str, content: &[Inline], rest: &[Block]) {
         let (size, before, after) = heading_metrics(level);
+        let size = self.fit_word_size(&plain_text(content), FontId::SANS_BOLD, size, BODY_SIZE);
         let style = Style { font: FontId::SANS_BOLD, size, color: HEADING, rise: 0.0, link: None, strike: false, note: None };
         let c = self.collect(content, style);
         let lines = self.set_lines(&c, self.measure(), LineAlign::Left, false);

@@ -24,9 +24,10 @@ pub(crate) fn title_block(flow: &mut Flow<'_>, meta: &Meta) {
         flow.place_lines(&lines, &c.styles, x, 11.5, 8.0);
         flow.y += 10.0;
     }
-    let c = Collected::plain(meta.title.trim(), sans(22.0, HEADING, true));
+    let size = flow.fit_word_size(meta.title.trim(), FontId::SANS_BOLD, 22.0, 12.0);
+    let c = Collected::plain(meta.title.trim(), sans(size, HEADING, true));
     let lines = flow.set_lines(&c, measure, LineAlign::Left, false);
-    flow.place_lines(&lines, &c.styles, x, 30.0, 22.0);
+    flow.place_lines(&lines, &c.styles, x, size * 30.0 / 22.0, size);
     if let Some(sub) = meta.subtitle.as_deref().filter(|s| !s.trim().is_empty()) {
         flow.y += 2.0;
         let c = Collected::plain(sub.trim(), sans(13.0, SUBTLE, false));

@@ -367,3 +367,22 @@ fn contents_list_appears_with_four_sections_unless_turned_off_and_links_to_each(
     off.meta.toc = Some(false);
     assert!(!dump(&run_layout(&off)).contains("Contents"));
 }
+
+#[test]
+fn a_heading_that_is_one_long_word_shrinks_instead_of_laddering_hyphens() {
+    let word = "Transkaspiyskiymezhdunarodnyytransportnyymarshrut".repeat(3);
+    let mut d = doc(vec![Block::Heading { level: 1, id: "w".into(), content: vec![Inline::text(word.clone())] }, para(LOREM)]);
+    d.meta.title = word.clone();
+    let out = run_layout(&d);
+    assert_inside_margins(&out);
+    let dump = dump(&out);
+    let mut run = 0;
+    for l in dump.lines() {
+        run = if l.ends_with('-') { run + 1 } else { 0 };
+        assert!(run <= 2, "hyphen ladder:\n{dump}");
+    }
+    // Nothing of the word is lost: the pieces, hyphens removed, spell it twice (title and
+    // heading).
+    let joined: String = dump.lines().filter(|l| l.contains("Trans") || l.contains("mar") || l.ends_with('-')).map(|l| l.split(": ").nth(1).unwrap_or("").trim_end_matches('-')).collect();
+    assert!(joined.matches("Transkaspiyskiy").count() >= 6, "{dump}");
+}
