@@ -250,3 +250,43 @@ fn visit_inline_images(inlines: &[Inline], f: &mut dyn FnMut(&Image)) {
         }
     }
 }
+
+/// Decodes `%XX` escapes in a URL or fragment. Invalid escapes are kept as written; when
+/// the decoded bytes are not UTF-8 the input is returned unchanged.
+pub fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .filter(|h| h.iter().all(u8::is_ascii_hexdigit))
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (b, hex) {
+            (b'%', Some(v)) => {
+                out.push(v);
+                i += 3;
+            }
+            _ => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::percent_decode;
+
+    #[test]
+    fn percent_decoding_keeps_what_is_not_an_escape() {
+        assert_eq!(percent_decode("images/a%20b.png"), "images/a b.png");
+        assert_eq!(percent_decode("%D0%96"), "Ж");
+        assert_eq!(percent_decode("100%"), "100%");
+        assert_eq!(percent_decode("%+1x"), "%+1x");
+        assert_eq!(percent_decode("%FF"), "%FF");
+    }
+}

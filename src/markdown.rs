@@ -841,7 +841,7 @@ fn check_local_image(src: &Source, url: &str, at: usize, diags: &mut Diagnostics
         diags.push(src.error_at(at, "image has no source path"));
         return;
     }
-    let decoded = percent_decode(url);
+    let decoded = crate::doc::percent_decode(url);
     let path = Path::new(&decoded);
     let drive =
         decoded.as_bytes().get(1) == Some(&b':') && decoded.as_bytes().first().is_some_and(u8::is_ascii_alphabetic);
@@ -883,29 +883,6 @@ fn check_local_image(src: &Source, url: &str, at: usize, diags: &mut Diagnostics
     }
 }
 
-/// Decodes `%XX` escapes (invalid ones are kept as written).
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
-        let hex = bytes
-            .get(i + 1..i + 3)
-            .and_then(|h| std::str::from_utf8(h).ok())
-            .and_then(|h| u8::from_str_radix(h, 16).ok());
-        match (b, hex) {
-            (b'%', Some(v)) => {
-                out.push(v);
-                i += 3;
-            }
-            _ => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
-}
 
 /// The lowercased URL scheme, if `url` has one (`mailto:`, `https:`, …).
 fn scheme(url: &str) -> Option<String> {

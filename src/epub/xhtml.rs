@@ -377,7 +377,7 @@ impl Writer<'_, '_> {
         let url = url.trim();
         if let Some(id) = url.strip_prefix('#') {
             let targets = self.book.targets;
-            return targets.get(id).or_else(|| targets.get(&percent_decode(id)?)).cloned();
+            return targets.get(id).or_else(|| targets.get(&crate::doc::percent_decode(id))).cloned();
         }
         let scheme = url.split_once(':').map(|(s, _)| s.to_ascii_lowercase())?;
         matches!(scheme.as_str(), "http" | "https" | "mailto" | "ftp" | "tel").then(|| escape::url(url))
@@ -432,33 +432,6 @@ impl Writer<'_, '_> {
     }
 }
 
-/// Decodes `%XX` escapes (a fragment written URL-encoded in the source), or `None` when
-/// there are none or they do not decode to UTF-8.
-fn percent_decode(s: &str) -> Option<String> {
-    if !s.contains('%') {
-        return None;
-    }
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
-        let hex = bytes
-            .get(i + 1..i + 3)
-            .filter(|h| h.iter().all(u8::is_ascii_hexdigit))
-            .and_then(|h| std::str::from_utf8(h).ok());
-        match (b, hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
-            (b'%', Some(v)) => {
-                out.push(v);
-                i += 3;
-            }
-            _ => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8(out).ok()
-}
 
 /// ` dir="rtl"` for content whose first strong character is right-to-left (Arabic,
 /// Hebrew ...), so readers set it from the right; empty otherwise.
