@@ -252,4 +252,5 @@ pub fn stem(path: &Path) -> String {
 }
 
 mod read;
+#[allow(unused_imports)] // not every test file uses the readers
 pub use read::*;
