@@ -1,151 +1,141 @@
-//! Drawing: laid-out pages → printpdf pages, one `match` over the page items.
+//! Drawing: one page's items → its content stream, one `match` over the page items.
 //!
 //! Layout measures from the top-left corner with y growing down; PDF from the bottom-left
 //! with y growing up. Every y is flipped here (`page height - y`, and for boxes
 //! `page height - y - h`, their lower edge). Links are not drawn: they are annotations,
-//! written by `finish` with the named destinations they point to.
+//! written with the page.
+//!
+//! Consecutive text runs share one text object (`BT … ET`), and the fill colour is only
+//! set when it changes; rules and boxes are drawn inside `q … Q`, so they never disturb
+//! that state.
 
 use std::collections::BTreeMap;
 
-use printpdf::{
-    CurTransMat, Line, LinePoint, Op, PaintMode, PdfDocument, PdfPage, Point, Pt, Rect, XObjectId, XObjectTransform,
-};
-
+use super::syntax::{real, text, Ref};
 use super::text::FontPlan;
-use super::{color, finite, images, page_size, A4};
+use super::{finite, Rgb};
 use crate::fonts::Fonts;
-use crate::layout::{Item, LaidOut, Page, Stroke};
-use crate::resources::Resources;
+use crate::layout::{Color, Item, Page, Stroke};
 
-/// The drawn document, ready for printpdf to serialize.
-pub(super) struct Drawn {
-    pub pdf: PdfDocument,
-    /// Width and height of each PDF page, in points (at least one page).
-    pub sizes: Vec<(f32, f32)>,
-}
-
-/// Draws every page; a document without pages gets one blank A4 page.
-pub(super) fn draw(doc: &LaidOut, fonts: &Fonts, res: &Resources) -> Result<Drawn, String> {
-    let plan = FontPlan::new(doc, fonts);
-    let mut pdf = PdfDocument::new("");
-    plan.register(fonts, &mut pdf.resources)?;
-    let images = images::register(doc, res, &mut pdf.resources);
-
-    let mut sizes = Vec::with_capacity(doc.pages.len().max(1));
-    for page in &doc.pages {
-        let (w, h) = page_size(page);
-        let ops = page_ops(page, h, &plan, fonts, &images);
-        pdf.pages.push(pdf_page(w, h, ops));
-        sizes.push((w, h));
-    }
-    if pdf.pages.is_empty() {
-        pdf.pages.push(pdf_page(A4.0, A4.1, Vec::new()));
-        sizes.push(A4);
-    }
-    Ok(Drawn { pdf, sizes })
-}
-
-/// A printpdf page of `w` × `h` points.
-fn pdf_page(w: f32, h: f32, ops: Vec<Op>) -> PdfPage {
-    let bx = Rect::from_wh(Pt(w), Pt(h));
-    PdfPage {
-        media_box: bx.clone(),
-        trim_box: bx.clone(),
-        crop_box: bx,
-        ops,
-    }
-}
-
-/// The operators of one page `h` points high.
-fn page_ops(page: &Page, h: f32, plan: &FontPlan, fonts: &Fonts, images: &BTreeMap<String, XObjectId>) -> Vec<Op> {
-    let mut ops = Vec::new();
+/// The content stream of `page`, `h` points high. `images` maps an image's `src` to its
+/// resource name.
+pub(super) fn content(page: &Page, h: f32, plan: &FontPlan, fonts: &Fonts, images: &BTreeMap<String, (String, Ref)>) -> Vec<u8> {
+    let mut out = Vec::with_capacity(page.items.len() * 48);
+    let mut in_text = false;
+    let mut fill: Option<Rgb> = None;
+    let end_text = |out: &mut Vec<u8>, in_text: &mut bool| {
+        if *in_text {
+            out.extend_from_slice(b"ET\n");
+            *in_text = false;
+        }
+    };
     for item in &page.items {
         match item {
-            Item::Text(run) => plan.draw_run(run, fonts, h, &mut ops),
+            Item::Text(run) => {
+                if run.glyphs.is_empty() {
+                    continue;
+                }
+                if !in_text {
+                    out.extend_from_slice(b"BT\n");
+                    in_text = true;
+                }
+                let c = Rgb::from(run.color);
+                if fill != Some(c) {
+                    c.write(&mut out, b"rg");
+                    fill = Some(c);
+                }
+                plan.draw_run(run, fonts, h, &mut out);
+            }
             Item::Rect {
                 x,
                 y,
                 w,
                 h: rh,
-                fill,
+                fill: f,
                 stroke,
             } => {
-                let mode = match (fill, stroke) {
-                    (Some(_), Some(_)) => PaintMode::FillStroke,
-                    (Some(_), None) => PaintMode::Fill,
-                    (None, Some(_)) => PaintMode::Stroke,
+                let op: &[u8] = match (f, stroke) {
+                    (Some(_), Some(_)) => b"B",
+                    (Some(_), None) => b"f",
+                    (None, Some(_)) => b"S",
                     (None, None) => continue,
                 };
-                ops.push(Op::SaveGraphicsState);
-                if let Some(fill) = fill {
-                    ops.push(Op::SetFillColor { col: color(*fill) });
+                end_text(&mut out, &mut in_text);
+                out.extend_from_slice(b"q ");
+                if let Some(f) = f {
+                    Rgb::from(*f).write(&mut out, b"rg");
                 }
                 if let Some(stroke) = stroke {
-                    set_stroke(stroke, &mut ops);
+                    set_stroke(stroke, &mut out);
                 }
                 let (rw, rh) = (finite(*w), finite(*rh));
-                ops.push(Op::DrawRectangle {
-                    rectangle: Rect {
-                        x: Pt(finite(*x)),
-                        y: Pt(h - finite(*y) - rh),
-                        width: Pt(rw),
-                        height: Pt(rh),
-                        mode: Some(mode),
-                        winding_order: None,
-                    },
-                });
-                ops.push(Op::RestoreGraphicsState);
+                for v in [finite(*x), h - finite(*y) - rh, rw, rh] {
+                    real(&mut out, v);
+                    out.push(b' ');
+                }
+                out.extend_from_slice(b"re ");
+                out.extend_from_slice(op);
+                out.extend_from_slice(b" Q\n");
             }
             Item::Line { x1, y1, x2, y2, stroke } => {
-                let point = |x: f32, y: f32| LinePoint {
-                    p: Point {
-                        x: Pt(finite(x)),
-                        y: Pt(h - finite(y)),
-                    },
-                    bezier: false,
-                };
-                ops.push(Op::SaveGraphicsState);
-                set_stroke(stroke, &mut ops);
-                ops.push(Op::DrawLine {
-                    line: Line {
-                        points: vec![point(*x1, *y1), point(*x2, *y2)],
-                        is_closed: false,
-                    },
-                });
-                ops.push(Op::RestoreGraphicsState);
+                end_text(&mut out, &mut in_text);
+                out.extend_from_slice(b"q ");
+                set_stroke(stroke, &mut out);
+                for (v, op) in [(finite(*x1), None), (h - finite(*y1), Some(&b"m "[..])), (finite(*x2), None), (h - finite(*y2), Some(&b"l "[..]))] {
+                    real(&mut out, v);
+                    out.push(b' ');
+                    if let Some(op) = op {
+                        out.extend_from_slice(op);
+                    }
+                }
+                out.extend_from_slice(b"S Q\n");
             }
             Item::Image { src, alt, x, y, w, h: ih } => {
-                let Some(id) = images.get(src) else { continue };
+                let Some((name, _)) = images.get(src) else { continue };
+                end_text(&mut out, &mut in_text);
                 let (iw, ih) = (finite(*w), finite(*ih));
                 // The alternative text travels with the image as a /Figure's /Alt.
-                ops.push(Op::BeginMarkedContentWithProperties { tag: "Figure".into(), properties: super::text::alt_text(alt) });
+                out.extend_from_slice(b"/Figure<</Alt");
+                text(&mut out, alt);
                 // An image paints the unit square; the matrix stretches it over the box.
-                ops.push(Op::SaveGraphicsState);
-                ops.push(Op::SetTransformationMatrix {
-                    matrix: CurTransMat::Raw([iw, 0.0, 0.0, ih, finite(*x), h - finite(*y) - ih]),
-                });
-                ops.push(Op::UseXobject {
-                    id: id.clone(),
-                    transform: XObjectTransform {
-                        no_auto_scale: true,
-                        ..Default::default()
-                    },
-                });
-                ops.push(Op::RestoreGraphicsState);
-                ops.push(Op::EndMarkedContent);
+                out.extend_from_slice(b">> BDC q ");
+                for v in [iw, 0.0, 0.0, ih, finite(*x), h - finite(*y) - ih] {
+                    real(&mut out, v);
+                    out.push(b' ');
+                }
+                out.extend_from_slice(b"cm /");
+                out.extend_from_slice(name.as_bytes());
+                out.extend_from_slice(b" Do Q EMC\n");
             }
             Item::Link { .. } => {}
         }
     }
-    ops
+    end_text(&mut out, &mut in_text);
+    out
 }
 
 /// Sets the stroke colour and line width.
-fn set_stroke(stroke: &Stroke, ops: &mut Vec<Op>) {
-    ops.push(Op::SetOutlineColor {
-        col: color(stroke.color),
-    });
-    ops.push(Op::SetOutlineThickness {
-        pt: Pt(finite(stroke.width).max(0.0)),
-    });
+fn set_stroke(stroke: &Stroke, out: &mut Vec<u8>) {
+    Rgb::from(stroke.color).write(out, b"RG");
+    real(out, finite(stroke.width).max(0.0));
+    out.extend_from_slice(b" w ");
+}
+
+impl From<Color> for Rgb {
+    fn from(c: Color) -> Rgb {
+        let ch = |v: f32| if v.is_finite() { (v.clamp(0.0, 1.0) * 1000.0).round() as u16 } else { 0 };
+        Rgb([ch(c.r), ch(c.g), ch(c.b)])
+    }
+}
+
+impl Rgb {
+    /// Writes `r g b op` (`rg` fill, `RG` stroke).
+    fn write(self, out: &mut Vec<u8>, op: &[u8]) {
+        for v in self.0 {
+            real(out, f32::from(v) / 1000.0);
+            out.push(b' ');
+        }
+        out.extend_from_slice(op);
+        out.push(b'\n');
+    }
 }

@@ -1,24 +1,21 @@
 //! Images as PDF image XObjects: PNG decoded and stored losslessly (Flate, alpha as a soft
 //! mask), JPEG passed through untouched as `DCTDecode`.
 //!
-//! printpdf's own image path would decode the JPEG and re-encode it (a second generation of
-//! loss), so a JPEG becomes an external XObject whose stream is the file itself; only its
-//! frame header is read, for the size and the number of colour components.
+//! PNG decoding is printpdf's (the `png` crate underneath); the XObjects are written here. A
+//! JPEG is never decoded: its stream is the file itself (no second generation of loss), and
+//! only its frame header is read, for the size and the number of colour components.
 
 use std::collections::BTreeMap;
 
-use printpdf::{DictItem, ExternalStream, ExternalXObject, RawImage, XObject, XObjectId};
+use printpdf::{RawImage, RawImageData, RawImageFormat};
 
+use super::syntax::{int, reference, PdfFile, Ref};
 use crate::layout::{Item, LaidOut};
 use crate::resources::{ImageData, ImageFormat, Resources};
 
-/// Adds every image the pages draw to `resources`; returns the resource name of each `src`.
+/// Writes every image the pages draw; returns the resource name and object of each `src`.
 /// Images missing from `res` or failing to decode are left out (their items draw nothing).
-pub(super) fn register(
-    doc: &LaidOut,
-    res: &Resources,
-    resources: &mut printpdf::PdfResources,
-) -> BTreeMap<String, XObjectId> {
+pub(super) fn write(doc: &LaidOut, res: &Resources, file: &mut PdfFile) -> BTreeMap<String, (String, Ref)> {
     let used: std::collections::BTreeSet<&str> = doc
         .pages
         .iter()
@@ -31,61 +28,103 @@ pub(super) fn register(
     let mut names = BTreeMap::new();
     for (n, src) in used.into_iter().enumerate() {
         let Some(data) = res.images.get(src) else { continue };
-        let xobject = match data.format {
-            ImageFormat::Png => png(data),
-            ImageFormat::Jpeg => jpeg(data),
+        let written = match data.format {
+            ImageFormat::Png => png(data, file),
+            ImageFormat::Jpeg => jpeg(data, file),
         };
-        if let Some(xobject) = xobject {
-            let id = XObjectId(format!("Im{n}"));
-            resources.xobjects.map.insert(id.clone(), xobject);
-            names.insert(src.to_string(), id);
+        if let Some(id) = written {
+            names.insert(src.to_string(), (format!("Im{n}"), id));
         }
     }
     names
 }
 
-/// A PNG, decoded to pixels; printpdf stores them with Flate (see the save options in
-/// `finish`, which switch off its lossy "optimisation").
-fn png(data: &ImageData) -> Option<XObject> {
+/// A PNG, decoded to 8-bit samples and stored losslessly with Flate; an alpha channel
+/// becomes a soft mask. 16-bit samples keep their high byte (no viewer shows more).
+fn png(data: &ImageData, file: &mut PdfFile) -> Option<Ref> {
     let mut warnings = Vec::new();
     let image = RawImage::decode_from_bytes(&data.bytes, &mut warnings).ok()?;
-    (image.width > 0 && image.height > 0).then_some(XObject::Image(image))
+    if image.width == 0 || image.height == 0 {
+        return None;
+    }
+    let samples: Vec<u8> = match &image.pixels {
+        RawImageData::U8(v) => v.clone(),
+        RawImageData::U16(v) => v.iter().map(|s| (s >> 8) as u8).collect(),
+        RawImageData::F32(v) => v.iter().map(|s| (s.clamp(0.0, 1.0) * 255.0).round() as u8).collect(),
+    };
+    // Channels in the decoded order, which of them is alpha, and whether it is BGR.
+    let (channels, alpha, bgr) = match image.data_format {
+        RawImageFormat::R8 | RawImageFormat::R16 => (1, false, false),
+        RawImageFormat::RG8 | RawImageFormat::RG16 => (2, true, false),
+        RawImageFormat::RGB8 | RawImageFormat::RGB16 | RawImageFormat::RGBF32 => (3, false, false),
+        RawImageFormat::RGBA8 | RawImageFormat::RGBA16 | RawImageFormat::RGBAF32 => (4, true, false),
+        RawImageFormat::BGR8 => (3, false, true),
+        RawImageFormat::BGRA8 => (4, true, true),
+    };
+    let pixels = image.width.checked_mul(image.height)?;
+    if samples.len() < pixels.checked_mul(channels)? {
+        return None;
+    }
+    let colors = if alpha { channels - 1 } else { channels };
+    let mut color = Vec::with_capacity(pixels * colors);
+    let mut mask = Vec::with_capacity(if alpha { pixels } else { 0 });
+    for px in samples.chunks_exact(channels).take(pixels) {
+        let c = &px[..colors];
+        if bgr {
+            color.extend(c.iter().rev());
+        } else {
+            color.extend_from_slice(c);
+        }
+        if alpha {
+            mask.push(px[channels - 1]);
+        }
+    }
+    let space: &[u8] = if colors == 1 { b"/DeviceGray" } else { b"/DeviceRGB" };
+    let smask = (alpha && mask.iter().any(|&a| a != 255)).then(|| {
+        let id = file.reserve();
+        file.stream(id, &image_dict(image.width, image.height, b"/DeviceGray", 8), &mask, true);
+        id
+    });
+    let id = file.reserve();
+    let mut dict = image_dict(image.width, image.height, space, 8);
+    if let Some(smask) = smask {
+        dict.extend_from_slice(b"/SMask ");
+        reference(&mut dict, smask);
+    }
+    file.stream(id, &dict, &color, true);
+    Some(id)
 }
 
-/// A JPEG, embedded byte for byte.
-fn jpeg(data: &ImageData) -> Option<XObject> {
+/// The dictionary entries of an image XObject.
+fn image_dict(width: usize, height: usize, space: &[u8], bits: u8) -> Vec<u8> {
+    let mut d = b"/Type/XObject/Subtype/Image/Width ".to_vec();
+    int(&mut d, width as i64);
+    d.extend_from_slice(b"/Height ");
+    int(&mut d, height as i64);
+    d.extend_from_slice(b"/ColorSpace");
+    d.extend_from_slice(space);
+    d.extend_from_slice(b"/BitsPerComponent ");
+    int(&mut d, i64::from(bits));
+    d
+}
+
+/// A JPEG, embedded byte for byte (`DCTDecode`): only its frame header is read.
+fn jpeg(data: &ImageData, file: &mut PdfFile) -> Option<Ref> {
     let frame = jpeg_frame(&data.bytes)?;
-    let (space, decode) = match frame.components {
-        1 => ("DeviceGray", None),
-        3 => ("DeviceRGB", None),
+    let (space, decode): (&[u8], &[u8]) = match frame.components {
+        1 => (b"/DeviceGray", b""),
+        3 => (b"/DeviceRGB", b""),
         // Adobe writes CMYK JPEGs inverted; its APP14 marker says so.
-        4 => ("DeviceCMYK", frame.adobe.then(|| vec![1, 0, 1, 0, 1, 0, 1, 0])),
+        4 if frame.adobe => (b"/DeviceCMYK", b"/Decode[1 0 1 0 1 0 1 0]"),
+        4 => (b"/DeviceCMYK", b""),
         _ => return None,
     };
-    let mut dict = BTreeMap::new();
-    dict.insert("Type".to_string(), DictItem::Name(b"XObject".to_vec()));
-    dict.insert("Subtype".to_string(), DictItem::Name(b"Image".to_vec()));
-    dict.insert("Width".to_string(), DictItem::Int(i64::from(frame.width)));
-    dict.insert("Height".to_string(), DictItem::Int(i64::from(frame.height)));
-    dict.insert("ColorSpace".to_string(), DictItem::Name(space.as_bytes().to_vec()));
-    dict.insert("BitsPerComponent".to_string(), DictItem::Int(i64::from(frame.bits)));
-    dict.insert("Filter".to_string(), DictItem::Name(b"DCTDecode".to_vec()));
-    if let Some(decode) = decode {
-        dict.insert(
-            "Decode".to_string(),
-            DictItem::Array(decode.into_iter().map(DictItem::Int).collect()),
-        );
-    }
-    Some(XObject::External(ExternalXObject {
-        stream: ExternalStream {
-            dict,
-            content: data.bytes.clone(),
-            compress: false,
-        },
-        width: None,
-        height: None,
-        dpi: None,
-    }))
+    let mut dict = image_dict(usize::from(frame.width), usize::from(frame.height), space, frame.bits);
+    dict.extend_from_slice(decode);
+    dict.extend_from_slice(b"/Filter/DCTDecode");
+    let id = file.reserve();
+    file.stream(id, &dict, &data.bytes, false);
+    Some(id)
 }
 
 /// What a JPEG's frame header (SOFn) and markers tell.

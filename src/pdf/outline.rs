@@ -5,9 +5,8 @@
 //! and nothing is invented. Every item is open (its `/Count` is positive and counts all its
 //! descendants), which suits briefs: their outlines are short.
 
-use lopdf::{Dictionary, Document, Object, ObjectId};
-
-use super::finish::{destination, text_string};
+use super::syntax::{int, reference, text, PdfFile, Ref};
+use super::{destination, PageRef};
 use crate::layout::OutlineEntry;
 
 /// The parent of each entry (`None`: top level), for levels in document order.
@@ -24,14 +23,14 @@ pub(super) fn parents(levels: &[u8]) -> Vec<Option<usize>> {
     out
 }
 
-/// Writes the outline of `entries` into `lo` and returns the id of its root, or `None`
-/// when there are no entries. `pages` holds each page's object id and height.
-pub(super) fn write(lo: &mut Document, entries: &[OutlineEntry], pages: &[(ObjectId, f32)]) -> Option<ObjectId> {
+/// Writes the outline of `entries` and returns the id of its root, or `None` when there
+/// are no entries.
+pub(super) fn write(file: &mut PdfFile, entries: &[OutlineEntry], pages: &[PageRef]) -> Option<Ref> {
     if entries.is_empty() {
         return None;
     }
-    let root = lo.new_object_id();
-    let ids: Vec<ObjectId> = entries.iter().map(|_| lo.new_object_id()).collect();
+    let root = file.reserve();
+    let ids: Vec<Ref> = entries.iter().map(|_| file.reserve()).collect();
     let parents = parents(&entries.iter().map(|e| e.level).collect::<Vec<_>>());
     let mut children: Vec<Vec<usize>> = vec![Vec::new(); entries.len()];
     let mut top: Vec<usize> = Vec::new();
@@ -52,18 +51,7 @@ pub(super) fn write(lo: &mut Document, entries: &[OutlineEntry], pages: &[(Objec
         }
     }
 
-    let link_siblings = |dict: &mut Dictionary, siblings: &[usize], pos: usize| {
-        if let Some(prev) = pos
-            .checked_sub(1)
-            .and_then(|k| siblings.get(k))
-            .and_then(|&s| ids.get(s))
-        {
-            dict.set("Prev", *prev);
-        }
-        if let Some(next) = siblings.get(pos + 1).and_then(|&s| ids.get(s)) {
-            dict.set("Next", *next);
-        }
-    };
+    let mut d = Vec::new();
     for (i, entry) in entries.iter().enumerate() {
         let (Some(&id), Some(kids)) = (ids.get(i), children.get(i)) else {
             continue;
@@ -73,36 +61,48 @@ pub(super) fn write(lo: &mut Document, entries: &[OutlineEntry], pages: &[(Objec
             Some(list) => list.as_slice(),
             None => top.as_slice(),
         };
-        let mut dict = Dictionary::new();
-        dict.set("Title", text_string(&entry.title));
-        dict.set("Parent", parent.and_then(|p| ids.get(p).copied()).unwrap_or(root));
+        d.clear();
+        d.extend_from_slice(b"/Title");
+        text(&mut d, &entry.title);
+        d.extend_from_slice(b"/Parent ");
+        reference(&mut d, parent.and_then(|p| ids.get(p).copied()).unwrap_or(root));
         if let Some(pos) = siblings.iter().position(|&s| s == i) {
-            link_siblings(&mut dict, siblings, pos);
-        }
-        if let (Some(first), Some(last)) = (kids.first(), kids.last()) {
-            if let (Some(&f), Some(&l)) = (ids.get(*first), ids.get(*last)) {
-                dict.set("First", f);
-                dict.set("Last", l);
-                dict.set("Count", descendants.get(i).copied().unwrap_or(0));
+            if let Some(prev) = pos.checked_sub(1).and_then(|k| siblings.get(k)).and_then(|&s| ids.get(s)) {
+                d.extend_from_slice(b"/Prev ");
+                reference(&mut d, *prev);
+            }
+            if let Some(next) = siblings.get(pos + 1).and_then(|&s| ids.get(s)) {
+                d.extend_from_slice(b"/Next ");
+                reference(&mut d, *next);
             }
         }
-        if let Some(dest) = destination(pages, entry.page, entry.y) {
-            dict.set("Dest", dest);
+        if let (Some(&f), Some(&l)) = (kids.first().and_then(|k| ids.get(*k)), kids.last().and_then(|k| ids.get(*k))) {
+            d.extend_from_slice(b"/First ");
+            reference(&mut d, f);
+            d.extend_from_slice(b"/Last ");
+            reference(&mut d, l);
+            d.extend_from_slice(b"/Count ");
+            int(&mut d, descendants.get(i).copied().unwrap_or(0));
         }
-        lo.objects.insert(id, Object::Dictionary(dict));
+        let mut dest = Vec::new();
+        if destination(&mut dest, pages, entry.page, entry.y) {
+            d.extend_from_slice(b"/Dest");
+            d.extend_from_slice(&dest);
+        }
+        file.dict(id, &d);
     }
 
-    let mut outlines = Dictionary::new();
-    outlines.set("Type", Object::Name(b"Outlines".to_vec()));
-    if let (Some(&f), Some(&l)) = (
-        top.first().and_then(|&t| ids.get(t)),
-        top.last().and_then(|&t| ids.get(t)),
-    ) {
-        outlines.set("First", f);
-        outlines.set("Last", l);
+    d.clear();
+    d.extend_from_slice(b"/Type/Outlines");
+    if let (Some(&f), Some(&l)) = (top.first().and_then(|&t| ids.get(t)), top.last().and_then(|&t| ids.get(t))) {
+        d.extend_from_slice(b"/First ");
+        reference(&mut d, f);
+        d.extend_from_slice(b"/Last ");
+        reference(&mut d, l);
     }
-    outlines.set("Count", entries.len() as i64);
-    lo.objects.insert(root, Object::Dictionary(outlines));
+    d.extend_from_slice(b"/Count ");
+    int(&mut d, entries.len() as i64);
+    file.dict(root, &d);
     Some(root)
 }
 

@@ -1,0 +1,183 @@
+//! Embedding fonts: each used face as a subset, written as a Type 0 font with an
+//! Identity-H encoding over a CIDFontType2 whose CIDs are the subset's glyph ids.
+//!
+//! Subsetting itself is printpdf's (`printpdf::subset_font`, allsorts underneath), given the
+//! used glyph ids in ascending order after `.notdef`: it keeps that order, so subset id
+//! `i + 1` is the `i`-th used glyph, which is how [`super::text`] already numbered the
+//! glyphs in the content streams. Everything around the font program is written here: the
+//! `/W` widths (from the original face, as the text matrix arithmetic assumes), the
+//! descriptor's metrics, and a ToUnicode CMap from each glyph's canonical text.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use super::syntax::{hex_u16, int, name, reference, PdfFile, Ref};
+use super::text::{pdf_width, Embedded};
+use crate::fonts::{Face, FontId, Fonts};
+
+/// printpdf's parse of a face, made once per process and face (it costs milliseconds,
+/// and every document embeds the same faces). Keyed by the face's name.
+fn parsed_font(face: &Face) -> Result<Arc<printpdf::ParsedFont>, String> {
+    static CACHE: OnceLock<Mutex<HashMap<&'static str, Arc<printpdf::ParsedFont>>>> = OnceLock::new();
+    let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
+    if let Some(hit) = cache.lock().ok().and_then(|c| c.get(face.name).cloned()) {
+        return Ok(hit);
+    }
+    let mut warnings = Vec::new();
+    let parsed = printpdf::ParsedFont::from_bytes(face.data, 0, &mut warnings)
+        .map(Arc::new)
+        .ok_or_else(|| format!("cannot parse font {} for embedding", face.name))?;
+    if let Ok(mut c) = cache.lock() {
+        c.insert(face.name, parsed.clone());
+    }
+    Ok(parsed)
+}
+
+/// Writes the Type 0 font `id` for `e` with all its parts (descendant font, descriptor,
+/// font program, ToUnicode).
+pub(super) fn write_font(file: &mut PdfFile, id: Ref, e: &Embedded, fonts: &Fonts) -> Result<(), String> {
+    let face = fonts.face(FontId(e.face));
+    let parsed = parsed_font(face)?;
+    let wanted: BTreeMap<u16, String> = e.used.iter().map(|&g| (g, e.canonical(g).to_string())).collect();
+    let subset = printpdf::subset_font(&parsed, &wanted).map_err(|err| format!("cannot subset {}: {err}", face.name))?;
+    // The content streams assume subset id = position in `used` + 1; allsorts promises it,
+    // and a font that broke the promise would draw wrong glyphs, so check rather than trust.
+    for (i, &gid) in e.used.iter().enumerate() {
+        if subset.glyph_mapping.get(&gid).map(|m| m.0) != Some(i as u16 + 1) {
+            return Err(format!("subsetting {} renumbered glyph {gid} unexpectedly", face.name));
+        }
+    }
+
+    let base = format!("{}+{}", e.tag, face.name);
+    let (cid, descriptor, program, to_unicode) = (file.reserve(), file.reserve(), file.reserve(), file.reserve());
+
+    let mut d = Vec::with_capacity(256);
+    d.extend_from_slice(b"/Type/Font/Subtype/Type0/BaseFont");
+    name(&mut d, base.as_bytes());
+    d.extend_from_slice(b"/Encoding/Identity-H/DescendantFonts[");
+    reference(&mut d, cid);
+    d.extend_from_slice(b"]/ToUnicode ");
+    reference(&mut d, to_unicode);
+    file.dict(id, &d);
+
+    d.clear();
+    d.extend_from_slice(b"/Type/Font/Subtype/CIDFontType2/BaseFont");
+    name(&mut d, base.as_bytes());
+    d.extend_from_slice(b"/CIDSystemInfo<</Registry(Adobe)/Ordering(Identity)/Supplement 0>>/FontDescriptor ");
+    reference(&mut d, descriptor);
+    d.extend_from_slice(b"/CIDToGIDMap/Identity/DW 1000/W");
+    widths(&mut d, e, face);
+    file.dict(cid, &d);
+
+    d.clear();
+    descriptor_dict(&mut d, face, &base);
+    d.extend_from_slice(b"/FontFile2 ");
+    reference(&mut d, program);
+    file.dict(descriptor, &d);
+
+    let mut extra = b"/Length1 ".to_vec();
+    int(&mut extra, subset.bytes.len() as i64);
+    file.stream(program, &extra, &subset.bytes, true);
+
+    file.stream(to_unicode, b"", &cmap(e), true);
+    Ok(())
+}
+
+/// The `/W` array: runs of consecutive subset ids with their widths.
+fn widths(out: &mut Vec<u8>, e: &Embedded, face: &Face) {
+    out.push(b'[');
+    let mut open = false;
+    for (i, &gid) in e.used.iter().enumerate() {
+        // Subset ids are 1, 2, 3, … in `used` order: one run covers them all.
+        if !open {
+            int(out, i as i64 + 1);
+            out.push(b'[');
+            open = true;
+        } else {
+            out.push(b' ');
+        }
+        int(out, pdf_width(face, gid));
+    }
+    if open {
+        out.push(b']');
+    }
+    out.push(b']');
+}
+
+/// The font descriptor's entries (all but the font program) for `face` named `base`.
+fn descriptor_dict(out: &mut Vec<u8>, face: &Face, base: &str) {
+    let f = &face.shaper;
+    let scale = |v: f32| (v * 1000.0 / face.units_per_em.max(1.0)).round() as i64;
+    let bbox = f.global_bounding_box();
+    let italic = f.is_italic() || f.italic_angle() != 0.0;
+    // Flags: 1 fixed pitch, 2 serif, 32 nonsymbolic (Latin text), 64 italic.
+    let mut flags = 32;
+    if f.is_monospaced() {
+        flags |= 1;
+    }
+    if face.name.starts_with("NotoSerif") {
+        flags |= 2;
+    }
+    if italic {
+        flags |= 64;
+    }
+    // Stem width is only a hint to substitutes; estimate it from the weight class.
+    let weight = i64::from(f.weight().to_number());
+    let stem_v = 10 + (weight - 50).max(0) * 22 / 90;
+    out.extend_from_slice(b"/Type/FontDescriptor/FontName");
+    name(out, base.as_bytes());
+    out.extend_from_slice(b"/Flags ");
+    int(out, flags);
+    out.extend_from_slice(b"/FontBBox[");
+    for (i, v) in [bbox.x_min, bbox.y_min, bbox.x_max, bbox.y_max].into_iter().enumerate() {
+        if i > 0 {
+            out.push(b' ');
+        }
+        int(out, scale(f32::from(v)));
+    }
+    out.extend_from_slice(b"]/ItalicAngle ");
+    super::syntax::real(out, f.italic_angle());
+    out.extend_from_slice(b"/Ascent ");
+    int(out, scale(face.ascender));
+    out.extend_from_slice(b"/Descent ");
+    int(out, scale(face.descender));
+    out.extend_from_slice(b"/CapHeight ");
+    int(out, scale(f32::from(f.capital_height().unwrap_or(f.ascender()))));
+    out.extend_from_slice(b"/StemV ");
+    int(out, stem_v);
+}
+
+/// The ToUnicode CMap: each subset id with a canonical text, as UTF-16BE.
+fn cmap(e: &Embedded) -> Vec<u8> {
+    let mut out = Vec::with_capacity(256 + e.used.len() * 16);
+    out.extend_from_slice(
+        b"/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n\
+/CIDSystemInfo<</Registry(Adobe)/Ordering(UCS)/Supplement 0>> def\n\
+/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n\
+1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n",
+    );
+    let entries: Vec<(u16, &str)> = e
+        .used
+        .iter()
+        .enumerate()
+        .map(|(i, &gid)| (i as u16 + 1, e.canonical(gid)))
+        .filter(|(_, text)| !text.is_empty())
+        .collect();
+    // At most 100 entries per bfchar block, as the CMap specification requires.
+    for chunk in entries.chunks(100) {
+        int(&mut out, chunk.len() as i64);
+        out.extend_from_slice(b" beginbfchar\n");
+        for &(cid, text) in chunk {
+            out.push(b'<');
+            hex_u16(&mut out, cid);
+            out.extend_from_slice(b"> <");
+            for unit in text.encode_utf16() {
+                hex_u16(&mut out, unit);
+            }
+            out.extend_from_slice(b">\n");
+        }
+        out.extend_from_slice(b"endbfchar\n");
+    }
+    out.extend_from_slice(b"endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
+    out
+}
