@@ -32,7 +32,32 @@ pub fn shape(fonts: &Fonts, font: FontId, size: f32, text: &str) -> Vec<Glyph> {
 
 /// Shapes text of one bidi direction. Right-to-left text comes out in visual order (the
 /// first glyph is the leftmost), with brackets mirrored and Arabic letters joined.
+///
+/// Results are cached per thread by style and text: a brief repeats its words ("the",
+/// "and", names, numbers in tables) thousands of times, and a hit skips the per-character
+/// font choice as well as the shaping.
 pub fn shape_dir(fonts: &Fonts, font: FontId, size: f32, text: &str, rtl: bool) -> Vec<Glyph> {
+    if text.is_empty() {
+        return Vec::new();
+    }
+    let style = (font.0, size.to_bits(), rtl);
+    let hit = WORDS.with(|c| c.borrow().get(&style).and_then(|m| m.get(text)).cloned());
+    if let Some(hit) = hit {
+        return hit;
+    }
+    let out = shape_words(fonts, font, size, text, rtl);
+    WORDS.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.values().map(HashMap::len).sum::<usize>() >= WORD_CACHE_LIMIT {
+            c.clear();
+        }
+        c.entry(style).or_default().insert(text.into(), out.clone());
+    });
+    out
+}
+
+/// [`shape_dir`] without the cache: splits `text` into runs of one face and shapes each.
+fn shape_words(fonts: &Fonts, font: FontId, size: f32, text: &str, rtl: bool) -> Vec<Glyph> {
     let mut runs: Vec<Vec<Glyph>> = Vec::new();
     let mut out = Vec::with_capacity(text.len());
     let mut run_start = 0;
@@ -88,38 +113,71 @@ fn is_mark(c: char) -> bool {
     matches!(c, '\u{0300}'..='\u{036F}' | '\u{1AB0}'..='\u{1AFF}' | '\u{20D0}'..='\u{20FF}' | '\u{FE20}'..='\u{FE2F}')
 }
 
-/// Key of a shaped run in the per-thread cache: face, size, direction, text.
-type RunKey = (u16, u32, bool, String);
+/// A fast, deterministic hasher for the caches (FxHash's multiply-rotate): the keys are
+/// short words, where SipHash's setup costs more than the lookup.
+#[derive(Default, Clone, Copy)]
+struct Fx(u64);
+
+impl std::hash::Hasher for Fx {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(c);
+            self.add(u64::from_le_bytes(word));
+        }
+        for &b in chunks.remainder() {
+            self.add(u64::from(b));
+        }
+    }
+    fn write_u8(&mut self, v: u8) {
+        self.add(u64::from(v));
+    }
+    fn write_u16(&mut self, v: u16) {
+        self.add(u64::from(v));
+    }
+    fn write_u32(&mut self, v: u32) {
+        self.add(u64::from(v));
+    }
+    fn write_u64(&mut self, v: u64) {
+        self.add(v);
+    }
+    fn write_usize(&mut self, v: usize) {
+        self.add(v as u64);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+impl Fx {
+    fn add(&mut self, v: u64) {
+        self.0 = (self.0.rotate_left(5) ^ v).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+type FxMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<Fx>>;
+
+/// A style of the word cache: face, size bits, right-to-left.
+type StyleKey = (u16, u32, bool);
 
 thread_local! {
     /// Shape plans per face, direction and script: building one costs far more than
     /// shaping a word with it.
     static PLANS: RefCell<HashMap<(u16, rustybuzz::Direction, rustybuzz::Script), rustybuzz::ShapePlan>> =
         RefCell::new(HashMap::new());
-    /// Shaped runs: a brief repeats its words ("the", "and", names) many times over.
-    static RUNS: RefCell<HashMap<RunKey, Vec<Glyph>>> = RefCell::new(HashMap::new());
+    /// Shaped words by style, then text (looked up by `&str`, without allocating).
+    static WORDS: RefCell<FxMap<StyleKey, FxMap<Box<str>, Vec<Glyph>>>> = RefCell::new(FxMap::default());
 }
 
-/// Entries kept in the run cache before it is emptied.
-const RUN_CACHE_LIMIT: usize = 100_000;
+/// Entries kept in the word cache before it is emptied.
+const WORD_CACHE_LIMIT: usize = 100_000;
 
 fn shape_run(fonts: &Fonts, font: FontId, size: f32, text: &str, rtl: bool) -> Vec<Glyph> {
     if text.is_empty() {
         return Vec::new();
     }
-    let key: RunKey = (font.0, size.to_bits(), rtl, text.to_string());
-    if let Some(hit) = RUNS.with(|c| c.borrow().get(&key).cloned()) {
-        return hit;
-    }
-    let out = shape_uncached(fonts, font, size, text, rtl);
-    RUNS.with(|c| {
-        let mut c = c.borrow_mut();
-        if c.len() >= RUN_CACHE_LIMIT {
-            c.clear();
-        }
-        c.insert(key, out.clone());
-    });
-    out
+    shape_uncached(fonts, font, size, text, rtl)
 }
 
 fn shape_uncached(fonts: &Fonts, font: FontId, size: f32, text: &str, rtl: bool) -> Vec<Glyph> {

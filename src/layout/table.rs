@@ -60,20 +60,25 @@ impl Flow<'_> {
         // A table whose narrowest setting at the normal size does not fit the measure goes
         // on a landscape page of its own rather than into small type.
         // (A heading right before such a table has turned the page already.)
+        // Content widths scale with the type size (no hinting), so the columns are measured
+        // once, at the normal size, and scaled for the smaller candidates.
+        let (base_mins, base_maxs) = self.measure_columns(table, ncols, CELL_SIZE);
         let mut turned = std::mem::take(&mut self.turned_for_table);
         let saved = if turned { self.portrait_edges } else { (self.left, self.right) };
-        if !self.is_landscape() && self.needs_landscape(table) {
+        if !self.is_landscape() && Self::too_wide(&base_mins, self.measure()) {
             self.turn(true);
             turned = true;
         }
 
-        // Measure at the candidate sizes; cells (and their footnotes) are then set once, at
-        // the chosen size.
+        // Try the candidate sizes; cells (and their footnotes) are then set once, at the
+        // chosen size.
         let mut size = CELL_SIZE;
         let mut widths = Vec::new();
         for candidate in [CELL_SIZE, 8.0, 7.0] {
             size = candidate;
-            let (mins, maxs) = self.measure_columns(table, ncols, candidate);
+            let scale = candidate / CELL_SIZE;
+            let mins: Vec<f32> = base_mins.iter().map(|m| m * scale).collect();
+            let maxs: Vec<f32> = base_maxs.iter().map(|m| m * scale).collect();
             let pad = 2.0 * CELL_PAD;
             let avail = self.measure();
             let sum_min: f32 = mins.iter().map(|m| m + pad).sum();
@@ -95,7 +100,9 @@ impl Flow<'_> {
         let table_w: f32 = widths.iter().sum();
 
         let head = self.set_row(&table.head, &widths, &table.aligns, size, true);
-        let rows: Vec<SetRow> = table.rows.iter().map(|r| self.set_row(r, &widths, &table.aligns, size, false)).collect();
+        // Body rows are set one at a time as they are placed (a 100,000-row table never
+        // holds more than one set row); the first is set ahead to keep it with the header.
+        let mut first_row = table.rows.first().map(|r| self.set_row(r, &widths, &table.aligns, size, false));
         let row_h = |r: &SetRow| r.lines() as f32 * leading + 2.0 * CELL_PAD;
 
         let caption = table.caption.as_ref().map(|c| {
@@ -113,7 +120,7 @@ impl Flow<'_> {
 
         // Never a header alone at the foot of a page: keep the caption, the header and the
         // first body row together.
-        let first = rows.first().map_or(0.0, row_h);
+        let first = first_row.as_ref().map_or(0.0, row_h);
         self.ensure(caption_h + row_h(&head) + first.min(self.bottom() - self.top() - row_h(&head) - caption_h));
         if let Some((c, lines)) = &caption_set {
             let x = self.left;
@@ -125,7 +132,12 @@ impl Flow<'_> {
         self.draw_row(&head, &widths, leading, size, true, false, 0, usize::MAX);
         self.draw_rule(x0, table_w, 0.6);
 
-        for (k, row) in rows.iter().enumerate() {
+        for (k, cells) in table.rows.iter().enumerate() {
+            let row = match first_row.take() {
+                Some(r) => r,
+                None => self.set_row(cells, &widths, &table.aligns, size, false),
+            };
+            let row = &row;
             let zebra = k % 2 == 1;
             let mut from = 0;
             let total = row.lines();
@@ -157,7 +169,7 @@ impl Flow<'_> {
                     self.continue_table(x0, table_w, &head, &widths, leading, size, number, caption_set.is_some());
                 }
             }
-            if k + 1 < rows.len() {
+            if k + 1 < table.rows.len() {
                 self.draw_hairline(x0, table_w);
             }
         }
@@ -192,8 +204,13 @@ impl Flow<'_> {
     pub(crate) fn needs_landscape(&self, table: &Table) -> bool {
         let ncols = table.aligns.len().max(table.head.len()).max(1);
         let (mins, _) = self.measure_columns(table, ncols, CELL_SIZE);
+        Self::too_wide(&mins, self.measure())
+    }
+
+    /// Whether columns of these minimum content widths (padding added) exceed `measure`.
+    fn too_wide(mins: &[f32], measure: f32) -> bool {
         let sum_min: f32 = mins.iter().map(|m| m + 2.0 * CELL_PAD).sum();
-        sum_min > self.measure()
+        sum_min > measure
     }
 
     fn cell_style(size: f32, header: bool) -> Style {
