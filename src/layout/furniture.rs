@@ -124,19 +124,34 @@ pub(crate) fn running_heads(out: &mut LaidOut, fonts: &Fonts, setup: &PageSetup,
 }
 
 /// Shortens text with an ellipsis until it fits `max` points.
+///
+/// The text is shaped once (left to right, as furniture is set): the width of a prefix is
+/// the sum of its clusters' advances, so the longest prefix that leaves room for the
+/// ellipsis is found in one walk, not by reshaping a candidate per character (running
+/// heads ask this on every page).
 fn fit(fonts: &Fonts, font: FontId, size: f32, text: &str, max: f32) -> String {
-    if shape::width(&shape::shape(fonts, font, size, text)) <= max {
+    let glyphs = shape::shape(fonts, font, size, text);
+    if shape::width(&glyphs) <= max {
         return text.to_string();
     }
-    let mut chars: Vec<char> = text.chars().collect();
-    while !chars.is_empty() {
-        chars.pop();
-        let candidate: String = chars.iter().collect::<String>().trim_end().to_string() + "…";
-        if shape::width(&shape::shape(fonts, font, size, &candidate)) <= max {
-            return candidate;
-        }
+    let ellipsis = shape::width(&shape::shape(fonts, font, size, "…"));
+    if ellipsis > max {
+        return String::new();
     }
-    String::new()
+    // `pos` is the byte offset where the current glyph's cluster begins; a prefix ending
+    // there is `width` wide.
+    let (mut pos, mut width, mut best) = (0usize, 0.0f32, 0usize);
+    for g in &glyphs {
+        if !g.text.is_empty() {
+            if width + ellipsis > max {
+                break;
+            }
+            best = pos;
+            pos += g.text.len();
+        }
+        width += g.advance;
+    }
+    format!("{}…", text.get(..best).unwrap_or("").trim_end())
 }
 
 /// A line of text in one style at `(x, baseline y)`: one text run per face (fallback faces
@@ -155,4 +170,26 @@ pub(crate) fn text_items(fonts: &Fonts, font: FontId, size: f32, color: Color, t
     }
     items.extend(run.map(Item::Text));
     (items, pen - x)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fit_keeps_the_longest_prefix_that_fits_with_an_ellipsis() {
+        let Ok(fonts) = Fonts::builtin() else { panic!("fonts") };
+        let w = |t: &str| shape::width(&shape::shape(&fonts, FontId::SANS, 8.0, t));
+        let title = "Uzbekistan’s President to Visit Kazakhstan for Strategic Talks";
+        assert_eq!(fit(&fonts, FontId::SANS, 8.0, title, 1000.0), title);
+        let max = w(title) / 2.0;
+        let cut = fit(&fonts, FontId::SANS, 8.0, title, max);
+        assert!(cut.ends_with('…'), "{cut}");
+        assert!(w(&cut) <= max, "{cut} is too wide");
+        // One more character would not fit.
+        let kept = cut.trim_end_matches('…').chars().count();
+        let longer: String = title.chars().take(kept + 1).collect::<String>().trim_end().to_string() + "…";
+        assert!(w(&longer) > max || longer == cut, "{longer} would have fit");
+        assert_eq!(fit(&fonts, FontId::SANS, 8.0, title, 0.5), "");
+    }
 }

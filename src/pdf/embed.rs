@@ -11,7 +11,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, OnceLock};
 
-use super::syntax::{hex_u16, int, name, reference, PdfFile, Ref};
+use super::syntax::{deflate, hex_u16, int, name, reference, PdfFile, Ref};
 use super::text::{pdf_width, Embedded};
 use crate::fonts::{Face, FontId, Fonts};
 
@@ -33,9 +33,23 @@ fn parsed_font(face: &Face) -> Result<Arc<printpdf::ParsedFont>, String> {
     Ok(parsed)
 }
 
-/// Writes the Type 0 font `id` for `e` with all its parts (descendant font, descriptor,
-/// font program, ToUnicode).
-pub(super) fn write_font(file: &mut PdfFile, id: Ref, e: &Embedded, fonts: &Fonts) -> Result<(), String> {
+/// A face made ready to write: everything that costs time (subsetting, compressing the
+/// font program and the CMap) is done here, so faces can be prepared in parallel.
+pub(super) struct Prepared {
+    base: String,
+    /// The CIDFont's `/W` array.
+    widths: Vec<u8>,
+    /// The descriptor's entries, without the font program.
+    descriptor: Vec<u8>,
+    /// Length of the uncompressed font program, and its compressed bytes.
+    program_len: usize,
+    program: Vec<u8>,
+    /// The compressed ToUnicode CMap.
+    to_unicode: Vec<u8>,
+}
+
+/// Subsets and compresses face `e`.
+pub(super) fn prepare(e: &Embedded, fonts: &Fonts) -> Result<Prepared, String> {
     let face = fonts.face(FontId(e.face));
     let parsed = parsed_font(face)?;
     let wanted: BTreeMap<u16, String> = e.used.iter().map(|&g| (g, e.canonical(g).to_string())).collect();
@@ -47,13 +61,29 @@ pub(super) fn write_font(file: &mut PdfFile, id: Ref, e: &Embedded, fonts: &Font
             return Err(format!("subsetting {} renumbered glyph {gid} unexpectedly", face.name));
         }
     }
-
     let base = format!("{}+{}", e.tag, face.name);
+    let mut widths_arr = Vec::new();
+    widths(&mut widths_arr, e, face);
+    let mut descriptor = Vec::new();
+    descriptor_dict(&mut descriptor, face, &base);
+    Ok(Prepared {
+        widths: widths_arr,
+        descriptor,
+        program_len: subset.bytes.len(),
+        program: deflate(&subset.bytes),
+        to_unicode: deflate(&cmap(e)),
+        base,
+    })
+}
+
+/// Writes the Type 0 font `id` with all its parts (descendant font, descriptor, font
+/// program, ToUnicode).
+pub(super) fn write_font(file: &mut PdfFile, id: Ref, p: &Prepared) {
     let (cid, descriptor, program, to_unicode) = (file.reserve(), file.reserve(), file.reserve(), file.reserve());
 
-    let mut d = Vec::with_capacity(256);
+    let mut d = Vec::with_capacity(256 + p.widths.len());
     d.extend_from_slice(b"/Type/Font/Subtype/Type0/BaseFont");
-    name(&mut d, base.as_bytes());
+    name(&mut d, p.base.as_bytes());
     d.extend_from_slice(b"/Encoding/Identity-H/DescendantFonts[");
     reference(&mut d, cid);
     d.extend_from_slice(b"]/ToUnicode ");
@@ -62,25 +92,23 @@ pub(super) fn write_font(file: &mut PdfFile, id: Ref, e: &Embedded, fonts: &Font
 
     d.clear();
     d.extend_from_slice(b"/Type/Font/Subtype/CIDFontType2/BaseFont");
-    name(&mut d, base.as_bytes());
+    name(&mut d, p.base.as_bytes());
     d.extend_from_slice(b"/CIDSystemInfo<</Registry(Adobe)/Ordering(Identity)/Supplement 0>>/FontDescriptor ");
     reference(&mut d, descriptor);
     d.extend_from_slice(b"/CIDToGIDMap/Identity/DW 1000/W");
-    widths(&mut d, e, face);
+    d.extend_from_slice(&p.widths);
     file.dict(cid, &d);
 
     d.clear();
-    descriptor_dict(&mut d, face, &base);
+    d.extend_from_slice(&p.descriptor);
     d.extend_from_slice(b"/FontFile2 ");
     reference(&mut d, program);
     file.dict(descriptor, &d);
 
     let mut extra = b"/Length1 ".to_vec();
-    int(&mut extra, subset.bytes.len() as i64);
-    file.stream(program, &extra, &subset.bytes, true);
-
-    file.stream(to_unicode, b"", &cmap(e), true);
-    Ok(())
+    int(&mut extra, p.program_len as i64);
+    file.raw_stream(program, &extra, &p.program, true);
+    file.raw_stream(to_unicode, b"", &p.to_unicode, true);
 }
 
 /// The `/W` array: runs of consecutive subset ids with their widths.

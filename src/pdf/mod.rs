@@ -22,6 +22,8 @@ mod text;
 
 use std::collections::BTreeMap;
 
+use rayon::prelude::*;
+
 use crate::fonts::Fonts;
 use crate::layout::{Item, LaidOut, LinkTarget};
 use crate::resources::Resources;
@@ -67,12 +69,25 @@ pub fn write(doc: &LaidOut, fonts: &Fonts, res: &Resources, opts: &PdfOptions) -
     let images = images::write(doc, res, &mut file);
     let dests = named_destinations(doc, &refs);
 
+    // The expensive, independent work runs in parallel: each page's content stream is
+    // drawn and compressed, each face subset and compressed. Results are collected in
+    // order, so the file is the same whatever the number of threads.
+    let (streams, prepared) = rayon::join(
+        || {
+            pages
+                .par_iter()
+                .map(|page| syntax::deflate(&draw::content(page, page_size(page).1, &plan, fonts, &images)))
+                .collect::<Vec<Vec<u8>>>()
+        },
+        || plan.faces.par_iter().map(|e| embed::prepare(e, fonts)).collect::<Result<Vec<_>, String>>(),
+    );
+    let prepared = prepared?;
+
     let mut d = Vec::with_capacity(512);
-    for (page, pref) in pages.iter().zip(&refs) {
+    for ((page, pref), stream) in pages.iter().zip(&refs).zip(&streams) {
         let (w, h) = page_size(page);
-        let stream = draw::content(page, h, &plan, fonts, &images);
         let contents = file.reserve();
-        file.stream(contents, b"", &stream, true);
+        file.raw_stream(contents, b"", stream, true);
         let annots = write_links(&mut file, page, pref, &dests);
         d.clear();
         d.extend_from_slice(b"/Type/Page/Parent ");
@@ -98,8 +113,8 @@ pub fn write(doc: &LaidOut, fonts: &Fonts, res: &Resources, opts: &PdfOptions) -
         file.dict(pref.id, &d);
     }
 
-    for (e, &id) in plan.faces.iter().zip(&font_ids) {
-        embed::write_font(&mut file, id, e, fonts)?;
+    for (p, &id) in prepared.iter().zip(&font_ids) {
+        embed::write_font(&mut file, id, p);
     }
     d.clear();
     d.extend_from_slice(b"/Font<<");
