@@ -373,7 +373,7 @@ fn push_word(
     // Right-to-left words are not hyphenated.
     let hyphenate = if level_at(start) % 2 == 1 { None } else { hyphenate };
     if let Some(lang) = hyphenate {
-        for p in hyphenation_points(&text[start..end], lang) {
+        for &p in super::hyphen::points(&text[start..end], lang).iter() {
             cuts.push((start + p, true));
         }
     }
@@ -405,28 +405,6 @@ fn push_word(
         piece_start = cut;
     }
     push_box(frags, &c.styles, spec, items);
-}
-
-/// Hyphenation points (byte offsets inside `word`) of the alphabetic parts of a word.
-fn hyphenation_points(word: &str, lang: hypher::Lang) -> Vec<usize> {
-    let mut points = Vec::new();
-    let mut offset = 0;
-    for part in word.split(|c: char| !c.is_alphabetic()) {
-        if part.chars().count() >= 6 && part.len() < 200 {
-            let mut at = offset;
-            let syllables: Vec<&str> = hypher::hyphenate(part, lang).collect();
-            for s in &syllables[..syllables.len().saturating_sub(1)] {
-                at += s.len();
-                points.push(at);
-            }
-        }
-        offset += part.len();
-        // Skip the separator character.
-        if let Some(c) = word[offset..].chars().next() {
-            offset += c.len_utf8();
-        }
-    }
-    points
 }
 
 /// Appends a box, splitting it when it is wider than the measure.

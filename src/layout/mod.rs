@@ -8,6 +8,7 @@
 
 mod flow;
 mod furniture;
+mod hyphen;
 mod inline;
 mod linebreak;
 mod notes;

@@ -116,7 +116,7 @@ fn is_mark(c: char) -> bool {
 /// A fast, deterministic hasher for the caches (FxHash's multiply-rotate): the keys are
 /// short words, where SipHash's setup costs more than the lookup.
 #[derive(Default, Clone, Copy)]
-struct Fx(u64);
+pub(crate) struct Fx(u64);
 
 impl std::hash::Hasher for Fx {
     fn write(&mut self, bytes: &[u8]) {
@@ -156,7 +156,8 @@ impl Fx {
     }
 }
 
-type FxMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<Fx>>;
+/// A `HashMap` with the [`Fx`] hasher.
+pub(crate) type FxMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<Fx>>;
 
 /// A style of the word cache: face, size bits, right-to-left.
 type StyleKey = (u16, u32, bool);
