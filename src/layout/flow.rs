@@ -8,10 +8,10 @@
 //! of a block quote, the tint of a code block) are "open" while their content flows and are
 //! drawn on every page they touch.
 
-use super::inline::{self, itemize, Collected, ParaSpec, Style};
+use super::inline::{self, Collected, Style};
 use super::furniture::text_items;
 use super::notes::{line_notes, FootNote};
-use super::linebreak::{assemble, break_lines, Line, LineAlign};
+use super::linebreak::{Line, LineAlign};
 use super::page::*;
 use super::shape;
 use super::theme::*;
@@ -77,6 +77,8 @@ pub(crate) struct Flow<'a> {
     pub(crate) carry: Vec<FootNote>,
     pub(crate) placed: std::collections::BTreeSet<usize>,
     pub(crate) note_cache: std::collections::HashMap<usize, FootNote>,
+    /// Paragraphs set ahead, in parallel (preset.rs); taken as they are placed.
+    pub(crate) presets: super::preset::Presets,
 }
 
 impl<'a> Flow<'a> {
@@ -103,6 +105,7 @@ impl<'a> Flow<'a> {
             carry: Vec::new(),
             placed: Default::default(),
             note_cache: Default::default(),
+            presets: Default::default(),
         }
     }
 
@@ -247,18 +250,7 @@ impl<'a> Flow<'a> {
 
     /// Breaks collected content into lines of `measure`.
     pub fn set_lines(&self, c: &Collected, measure: f32, align: LineAlign, hyphenate: bool) -> Vec<Line> {
-        let justify = align == LineAlign::Justify;
-        // Mixed-direction lines are not hyphenated: a hyphen inside reordered text misleads.
-        let hyphenate = hyphenate && !c.has_rtl();
-        let spec = ParaSpec {
-            fonts: self.fonts,
-            hyphenate: if hyphenate { self.hyphenate } else { None },
-            measure,
-            justify,
-        };
-        let items = itemize(c, &spec);
-        let breaks = break_lines(&items, measure, justify);
-        assemble(&items, &breaks, measure, align, c.is_rtl())
+        super::preset::set_lines(self.fonts, self.hyphenate, c, measure, align, hyphenate)
     }
 
     /// Places lines at `x`, splitting across pages without widows or orphans.
@@ -409,11 +401,18 @@ impl<'a> Flow<'a> {
 
     /// A body paragraph: justified serif with hyphenation.
     pub fn paragraph(&mut self, content: &[Inline]) {
-        let c = self.collect(content, body_style(BODY_SIZE));
+        let measure = self.measure();
+        let (c, lines) = match self.presets.remove(&super::preset::key(content)) {
+            Some(p) if p.measure == measure => (p.collected, p.lines),
+            _ => {
+                let c = self.collect(content, body_style(BODY_SIZE));
+                let lines = self.set_lines(&c, measure, LineAlign::Justify, true);
+                (c, lines)
+            }
+        };
         if c.is_empty() {
             return;
         }
-        let lines = self.set_lines(&c, self.measure(), LineAlign::Justify, true);
         self.space(PARA_SPACE);
         let x = self.left;
         self.place_lines(&lines, &c.styles, x, BODY_LEADING, BODY_SIZE);

@@ -13,6 +13,7 @@ mod inline;
 mod linebreak;
 mod notes;
 mod page;
+mod preset;
 mod shape;
 mod table;
 mod theme;
@@ -69,6 +70,7 @@ pub fn layout(doc: &Document, fonts: &Fonts, res: &Resources, setup: &PageSetup)
     let mut flow = flow::Flow::new(fonts, res, setup, hyphenate);
     furniture::title_block(&mut flow, &doc.meta);
     let contents = if toc::wanted(doc) { toc::place(&mut flow, doc) } else { Vec::new() };
+    flow.presets = preset::preset(&doc.blocks, fonts, setup.width - setup.margin_left - setup.margin_right, hyphenate);
     flow.blocks(&doc.blocks);
     let mut out = flow.finish();
     toc::finish(&mut out, fonts, &contents);
