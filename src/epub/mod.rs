@@ -7,7 +7,7 @@
 
 mod escape;
 mod fonts;
-mod outline;
+pub(crate) mod outline;
 mod package;
 mod pagemarks;
 mod pages;

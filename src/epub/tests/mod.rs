@@ -1,5 +1,6 @@
 //! Tests of the EPUB backend on hand-built documents that use every block and inline.
 
+mod pagelist;
 mod xml;
 
 use std::collections::{BTreeMap, BTreeSet};
