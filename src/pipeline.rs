@@ -229,8 +229,10 @@ fn environment_digest(fonts: &Fonts, opts: &BuildOptions) -> String {
         h.update(blake3::hash(face.data).as_bytes());
     }
     h.update(&opts.config.digest());
-    // Building the PDF with the EPUB gives the EPUB a page-list; fonts change it too.
-    h.update(&[u8::from(opts.pdf && opts.epub), u8::from(opts.epub_fonts)]);
+    // Embedded fonts change the EPUB. (Which formats are built is left out on purpose:
+    // an EPUB built with its PDF carries a page-list, and it stays valid, and up to date,
+    // when a later run asks for one format only.)
+    h.update(&[u8::from(opts.epub_fonts)]);
     if opts.epoch_fixed {
         h.update(&opts.epoch.to_le_bytes());
     }

@@ -435,7 +435,7 @@ impl Writer<'_, '_> {
             cur.deferred = true;
             return;
         }
-        let at = cur.boundary.unwrap_or(self.out.len());
+        let at = cur.boundary.filter(|&b| self.out.is_char_boundary(b)).unwrap_or(self.out.len());
         let tail = self.out.split_off(at);
         self.marks_at(cur.count);
         self.out.push_str(&tail);

@@ -154,6 +154,9 @@ fn every_pdf_page_has_a_marker_in_order_and_mid_paragraph_starts_land_on_the_rig
     assert!(n >= 12, "only {n} pages");
     assert_eq!(out.page_starts.len(), n, "one start per page");
     assert_eq!(out.page_starts[0], PageStart::Title);
+    // Body positions only move forward through the document.
+    let body: Vec<_> = out.page_starts.iter().filter_map(|s| if let PageStart::Body(p) = s { Some(p) } else { None }).collect();
+    assert!(body.windows(2).all(|w| w[0] <= w[1]), "{body:?}");
     assert!(out.page_starts.contains(&PageStart::Contents) || out.page_starts[1] != PageStart::Title);
 
     let opts = EpubOptions { page_starts: out.page_starts.clone(), ..EpubOptions::default() };
@@ -334,3 +337,4 @@ fn chapter_level_two_gives_sections_files_of_their_own() {
     assert_links_resolve(&two);
     assert!(two.files[3].xhtml.contains("href=\"chapter-6.xhtml#b2\""));
 }
+
