@@ -82,6 +82,10 @@ struct CommonArgs {
     /// Worker threads [default: one per core]. The output never depends on it.
     #[arg(long, short = 'j')]
     jobs: Option<usize>,
+    /// Embed the built-in fonts in the EPUB (off by default; brief.toml's
+    /// document.epub_fonts turns it on too)
+    #[arg(long)]
+    epub_fonts: bool,
     /// Print only errors and warnings, no summary.
     #[arg(long, short)]
     quiet: bool,
@@ -274,6 +278,7 @@ impl CommonArgs {
             config,
             incremental: true,
             force: false,
+            epub_fonts: self.epub_fonts,
         };
         Ok(Plan { paths, sources, opts })
     }

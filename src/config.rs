@@ -19,6 +19,7 @@
 //! [document]
 //! classification = "PUBLIC"   # banner for briefs whose front matter names none
 //! chapter_level = 1           # EPUB chapter split level (1-6)
+//! epub_fonts = false          # embed the built-in fonts in the EPUB (--epub-fonts)
 //! toc = "auto"                # auto, always, never (front matter `toc:` wins)
 //!
 //! [theme]
@@ -117,6 +118,8 @@ pub struct DocumentSection {
     pub classification: Option<String>,
     /// Heading level at which the EPUB is split into chapters (1–6).
     pub chapter_level: Option<HeadingLevel>,
+    /// Embed the built-in fonts in the EPUB (as `--epub-fonts` does).
+    pub epub_fonts: bool,
     /// Whether a table of contents is shown.
     pub toc: TocPolicy,
 }
@@ -362,6 +365,7 @@ margin = "27mm"
 [document]
 classification = "PUBLIC"
 chapter_level = 1
+epub_fonts = false
 toc = "auto"
 
 [theme]

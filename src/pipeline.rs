@@ -44,6 +44,9 @@ pub struct BuildOptions {
     pub incremental: bool,
     /// Build every document even when it is up to date (the manifest is still updated).
     pub force: bool,
+    /// Embed the built-in fonts in the EPUB (`--epub-fonts`; `brief.toml`'s
+    /// `document.epub_fonts` also turns it on).
+    pub epub_fonts: bool,
 }
 
 impl BuildOptions {
@@ -60,6 +63,7 @@ impl BuildOptions {
             config: Config::default(),
             incremental: true,
             force: false,
+            epub_fonts: false,
         }
     }
 
@@ -225,6 +229,10 @@ fn environment_digest(fonts: &Fonts, opts: &BuildOptions) -> String {
         h.update(blake3::hash(face.data).as_bytes());
     }
     h.update(&opts.config.digest());
+    // Embedded fonts change the EPUB. (Which formats are built is left out on purpose:
+    // an EPUB built with its PDF carries a page-list, and it stays valid, and up to date,
+    // when a later run asks for one format only.)
+    h.update(&[u8::from(opts.epub_fonts)]);
     if opts.epoch_fixed {
         h.update(&opts.epoch.to_le_bytes());
     }
@@ -371,10 +379,19 @@ pub fn render(src: &Source, fonts: &Fonts, opts: &BuildOptions, diags: &mut Diag
     let deps = image_deps(&doc, abs.parent().unwrap_or(Path::new(".")));
     let name = src.name();
     let setup = opts.config.page_setup();
+    // With both formats, layout runs first: the EPUB's page-list needs the PDF's page
+    // starts. Then both writers run at once. With the EPUB alone, nothing is laid out
+    // (there is no PDF whose pages a page-list could cite).
+    let laid = opts.pdf.then(|| layout::layout(&doc, fonts, &res, &setup));
+    let epub_opts = epub::EpubOptions {
+        modified: opts.epoch,
+        page_starts: laid.as_ref().map(|l| l.page_starts.clone()).unwrap_or_default(),
+        chapter_level: opts.config.document.chapter_level.map(|l| l.0),
+        embed_fonts: opts.config.document.epub_fonts || opts.epub_fonts,
+    };
     let (pdf_result, epub_result) = rayon::join(
         || {
-            opts.pdf.then(|| {
-                let pages = layout::layout(&doc, fonts, &res, &setup);
+            laid.as_ref().map(|pages| {
                 let pdf_opts = pdf::PdfOptions {
                     title: doc.meta.title.clone(),
                     authors: doc.meta.authors.clone(),
@@ -384,10 +401,10 @@ pub fn render(src: &Source, fonts: &Fonts, opts: &BuildOptions, diags: &mut Diag
                     date: opts.epoch,
                 };
                 let n = pages.pages.len();
-                pdf::write(&pages, fonts, &res, &pdf_opts).map(|b| (b, n))
+                pdf::write(pages, fonts, &res, &pdf_opts).map(|b| (b, n))
             })
         },
-        || opts.epub.then(|| epub::write(&doc, &res, &epub::EpubOptions { modified: opts.epoch })),
+        || opts.epub.then(|| epub::write(&doc, &res, &epub_opts)),
     );
     let mut out = Rendered { pdf: None, epub: None, pages: 0, deps };
     match pdf_result {

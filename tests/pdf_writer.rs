@@ -205,6 +205,7 @@ fn sample(fonts: &Fonts) -> (LaidOut, Resources) {
         items,
     };
     let doc = LaidOut {
+        page_starts: Vec::new(),
         pages: vec![page(page1), page(page2), page(page3)],
         outline: vec![
             OutlineEntry {
@@ -678,6 +679,7 @@ fn odd_input_does_not_panic_and_stays_valid() {
         },
     ];
     let doc = LaidOut {
+        page_starts: Vec::new(),
         pages: vec![Page {
             width: f32::NAN,
             height: -3.0,

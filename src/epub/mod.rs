@@ -6,8 +6,10 @@
 //! metadata, to epub-builder. Only `package` knows epub-builder.
 
 mod escape;
-mod outline;
+mod fonts;
+pub(crate) mod outline;
 mod package;
+mod pagemarks;
 mod pages;
 mod rawhtml;
 mod xhtml;
@@ -16,9 +18,10 @@ mod xhtml;
 mod tests;
 
 use crate::doc::Document;
+use crate::layout::PageStart;
 use crate::resources::{ImageData, Resources};
 
-use outline::TocNode;
+use outline::{Split, TocNode};
 use package::Landmark;
 
 /// Options of the EPUB backend.
@@ -26,12 +29,22 @@ use package::Landmark;
 pub struct EpubOptions {
     /// Seconds since the Unix epoch written as `dcterms:modified` (from SOURCE_DATE_EPOCH).
     pub modified: i64,
+    /// Where each page of the PDF built in the same run begins
+    /// ([`crate::layout::LaidOut::page_starts`]). When not empty, the book gets a
+    /// page-break marker for every PDF page and a page-list in its nav document, so
+    /// "page 4 of the brief" resolves in the e-reader edition.
+    pub page_starts: Vec<PageStart>,
+    /// Heading level at which the body is split into chapter files (`brief.toml`'s
+    /// `document.chapter_level`); `None`: the document's top level.
+    pub chapter_level: Option<u8>,
+    /// Embed the built-in fonts the stylesheet uses (`--epub-fonts`).
+    pub embed_fonts: bool,
 }
 
 /// Renders a document as EPUB 3 bytes. The same input gives the same bytes.
 pub fn write(doc: &Document, res: &Resources, opts: &EpubOptions) -> Result<Vec<u8>, String> {
-    let book = render(doc, res);
-    package::build(&doc.meta, &book, opts.modified)
+    let book = render_with(doc, res, opts);
+    package::build(&doc.meta, &book, opts)
 }
 
 /// One XHTML file of the book, in reading order.
@@ -44,6 +57,8 @@ pub(crate) struct BookFile {
     pub toc_title: Option<String>,
     /// Sub-entries of that entry.
     pub toc_children: Vec<TocNode>,
+    /// Depth of the entry in the nav document (1: top level).
+    pub nav_level: i32,
     /// Landmark in the nav document.
     pub landmark: Option<Landmark>,
 }
@@ -62,14 +77,30 @@ pub(crate) struct Book<'r> {
     /// Whether the body has footnotes, and tables.
     pub has_notes: bool,
     pub has_tables: bool,
+    /// The page-list: (PDF page number, href of its marker), by page; empty without PDF.
+    pub page_list: Vec<(usize, String)>,
+    /// The faces to embed: (package path, bytes).
+    pub fonts: Vec<(String, &'static [u8])>,
+}
+
+/// Renders every page of the book with default options.
+#[cfg(test)]
+pub(crate) fn render<'r>(doc: &Document, res: &'r Resources) -> Book<'r> {
+    render_with(doc, res, &EpubOptions::default())
 }
 
 /// Renders every page of the book.
-pub(crate) fn render<'r>(doc: &Document, res: &'r Resources) -> Book<'r> {
+pub(crate) fn render_with<'r>(doc: &Document, res: &'r Resources, opts: &EpubOptions) -> Book<'r> {
+    render_split(doc, res, opts, Split { chapter_level: opts.chapter_level, ..Split::default() })
+}
+
+/// Renders every page of the book, cutting the body into files as `split` says.
+pub(crate) fn render_split<'r>(doc: &Document, res: &'r Resources, opts: &EpubOptions, split: Split) -> Book<'r> {
     let lang = escape::lang(&doc.meta.lang);
     let title = pages::book_title(&doc.meta);
     let contents_title = "Contents".to_string();
-    let outline = outline::outline(&doc.blocks);
+    let outline = outline::outline(&doc.blocks, split);
+    let mut marks = pagemarks::MarkQueue::new(&opts.page_starts, &outline.page_prefix);
 
     let mut state = xhtml::BookState {
         res,
@@ -79,21 +110,31 @@ pub(crate) fn render<'r>(doc: &Document, res: &'r Resources) -> Book<'r> {
         notes: 0,
         tables: 0,
         ids: Default::default(),
+        marks: Default::default(),
+        file: String::new(),
     };
+    // Front-matter pages of the PDF mark the start of the title and contents pages.
+    let title_marks = marks.front(&marks.title.clone(), "title.xhtml");
+    let contents_marks = marks.front(&marks.contents.clone(), "contents.xhtml");
+    state.marks = marks;
     let mut chapters = Vec::new();
-    let mut toc_roots = Vec::new();
+    let mut toc_roots = outline.roots.clone();
+    let count = outline.chapters.len();
     for (n, chapter) in outline.chapters.iter().enumerate() {
         let blocks = doc.blocks.get(chapter.start..chapter.end).unwrap_or(&[]);
-        let body = xhtml::chapter_body(blocks, &mut state);
-        let body = format!("<section class=\"chapter\" role=\"doc-chapter\">\n{body}</section>\n");
+        state.file.clone_from(&chapter.file);
+        let body = xhtml::chapter_body(blocks, chapter.start, n + 1 == count, &mut state);
+        let body = if chapter.continued {
+            format!("<section class=\"chapter continued\">\n{body}</section>\n")
+        } else {
+            format!("<section class=\"chapter\" role=\"doc-chapter\">\n{body}</section>\n")
+        };
         let page_title = chapter.title.clone().unwrap_or_else(|| title.clone());
-        let (toc_title, toc_children) = match &chapter.toc {
-            Some(node) => {
-                toc_roots.push(node.clone());
-                (Some(node.title.clone()), node.children.clone())
-            }
-            None => {
-                // Only a body without headings has a chapter without a root: list it under
+        let (toc_title, toc_children) = match (&chapter.toc, chapter.continued) {
+            (Some(node), _) => (Some(node.title.clone()), node.children.clone()),
+            (None, true) => (None, Vec::new()),
+            (None, false) => {
+                // Only a body without headings has a chapter without a head: list it under
                 // the book's title so the nav and the landmarks can point at it.
                 toc_roots.push(TocNode { href: chapter.file.clone(), title: title.clone(), children: Vec::new() });
                 (Some(title.clone()), Vec::new())
@@ -104,6 +145,7 @@ pub(crate) fn render<'r>(doc: &Document, res: &'r Resources) -> Book<'r> {
             xhtml: pages::page(&lang, &page_title, "bodymatter", &body),
             toc_title,
             toc_children,
+            nav_level: chapter.nav_level,
             landmark: (n == 0).then_some(Landmark::Text),
         });
     }
@@ -111,9 +153,10 @@ pub(crate) fn render<'r>(doc: &Document, res: &'r Resources) -> Book<'r> {
     let mut files = vec![
         BookFile {
             name: "title.xhtml".into(),
-            xhtml: pages::page(&lang, &title, "frontmatter", &pages::title_page(&doc.meta)),
+            xhtml: pages::page(&lang, &title, "frontmatter", &(title_marks + &pages::title_page(&doc.meta))),
             toc_title: Some("Title page".into()),
             toc_children: Vec::new(),
+            nav_level: 1,
             landmark: Some(Landmark::TitlePage),
         },
         BookFile {
@@ -122,10 +165,11 @@ pub(crate) fn render<'r>(doc: &Document, res: &'r Resources) -> Book<'r> {
                 &lang,
                 &contents_title,
                 "frontmatter",
-                &pages::contents_page(&contents_title, &toc_roots),
+                &(contents_marks + &pages::contents_page(&contents_title, &toc_roots)),
             ),
             toc_title: Some(contents_title.clone()),
             toc_children: Vec::new(),
+            nav_level: 1,
             landmark: Some(Landmark::Toc),
         },
     ];
@@ -146,5 +190,7 @@ pub(crate) fn render<'r>(doc: &Document, res: &'r Resources) -> Book<'r> {
         missing_alt: state.images.missing_alt,
         has_notes: state.notes > 0,
         has_tables: state.tables > 0,
+        page_list: state.marks.page_list(),
+        fonts: if opts.embed_fonts { fonts::faces(doc) } else { Vec::new() },
     }
 }

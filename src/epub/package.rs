@@ -4,6 +4,15 @@
 //! its pitfalls). Reproducibility comes from a fixed identifier (`set_uuid`), a fixed
 //! modification date (`set_modified_date`) and the `libzip` backend, which stamps every
 //! zip entry with the same date.
+//!
+//! epub-builder writes its own nav document from a fixed template, without `lang` and
+//! with no place for a page-list, and its zip backend trait is private. So the nav is
+//! finished afterwards ([`finish_nav`]): the archive is copied entry by entry (compressed
+//! data as is, the `mimetype` entry first and stored) with `OEBPS/nav.xhtml` rewritten
+//! to carry the language and the page-list. The `zip` crate used is the one epub-builder
+//! itself writes with (same version and features), so it adds nothing to the build.
+
+use std::io::{Cursor, Read, Write};
 
 use chrono::DateTime;
 use epub_builder::{EpubBuilder, EpubContent, EpubVersion, MetadataOpfV3, ReferenceType, TocElement, ZipLibrary};
@@ -14,13 +23,63 @@ use crate::doc::Meta;
 use super::escape;
 use super::outline::TocNode;
 use super::pages::book_title;
-use super::Book;
+use super::{fonts, pagemarks, Book, EpubOptions};
 
 /// The stylesheet of every page.
 const CSS: &str = include_str!("style.css");
 
+/// Path of epub-builder's nav document inside the archive.
+const NAV: &str = "OEBPS/nav.xhtml";
+
+/// Rewrites the nav document of a finished archive (see the module comment).
+fn finish_nav(epub: &[u8], lang: &str, page_list: &str) -> Result<Vec<u8>, String> {
+    let err = |e: zip::result::ZipError| format!("EPUB packaging failed: {e}");
+    let io = |e: std::io::Error| format!("EPUB packaging failed: {e}");
+    let mut archive = zip::ZipArchive::new(Cursor::new(epub)).map_err(err)?;
+    let mut writer = zip::ZipWriter::new(Cursor::new(Vec::with_capacity(epub.len() + page_list.len() + 64)));
+    writer.set_comment("");
+    for i in 0..archive.len() {
+        let entry = archive.by_index_raw(i).map_err(err)?;
+        if entry.name() != NAV {
+            writer.raw_copy_file(entry).map_err(err)?;
+            continue;
+        }
+        drop(entry);
+        let mut nav = String::new();
+        archive.by_index(i).map_err(err)?.read_to_string(&mut nav).map_err(io)?;
+        let nav = patch_nav(&nav, lang, page_list);
+        // Deflated, at the zip format's fixed default date (no `time` feature), as
+        // epub-builder writes every entry.
+        writer.start_file(NAV, zip::write::SimpleFileOptions::default()).map_err(err)?;
+        writer.write_all(nav.as_bytes()).map_err(io)?;
+    }
+    Ok(writer.finish().map_err(err)?.into_inner())
+}
+
+/// Adds `lang`/`xml:lang` to the nav document's root and the page-list before `</body>`.
+/// (epub-builder 0.8.2's template: `<html xmlns=... xmlns:epub=...>` and one `</body>`.)
+fn patch_nav(nav: &str, lang: &str, page_list: &str) -> String {
+    const ROOT: &str = "xmlns:epub=\"http://www.idpf.org/2007/ops\"";
+    let mut out = String::with_capacity(nav.len() + page_list.len() + 64);
+    match nav.split_once(ROOT) {
+        Some((head, tail)) if !head.contains("lang=") => {
+            out.push_str(head);
+            out.push_str(ROOT);
+            out.push_str(&format!(" lang=\"{lang}\" xml:lang=\"{lang}\""));
+            out.push_str(tail);
+        }
+        _ => out.push_str(nav),
+    }
+    if !page_list.is_empty() {
+        if let Some(at) = out.rfind("</body>") {
+            out.insert_str(at, page_list);
+        }
+    }
+    out
+}
+
 /// Builds the package bytes.
-pub(crate) fn build(meta: &Meta, book: &Book, modified: i64) -> Result<Vec<u8>, String> {
+pub(crate) fn build(meta: &Meta, book: &Book, opts: &EpubOptions) -> Result<Vec<u8>, String> {
     let err = |e: epub_builder::Error| format!("EPUB packaging failed: {e}");
     let zip = ZipLibrary::new().map_err(err)?;
     let mut b = EpubBuilder::new(zip).map_err(err)?;
@@ -40,9 +99,18 @@ pub(crate) fn build(meta: &Meta, book: &Book, modified: i64) -> Result<Vec<u8>, 
         b.set_license(rights);
     }
     b.set_uuid(identifier(meta));
-    b.set_modified_date(DateTime::from_timestamp(modified, 0).unwrap_or_default());
+    b.set_modified_date(DateTime::from_timestamp(opts.modified, 0).unwrap_or_default());
     b.add_metadata_opf(Box::new(spliced(&extra_metadata(meta, book))));
-    b.stylesheet(CSS.as_bytes()).map_err(err)?;
+    if book.fonts.is_empty() {
+        b.stylesheet(CSS.as_bytes()).map_err(err)?;
+    } else {
+        let paths: Vec<&str> = book.fonts.iter().map(|(p, _)| p.as_str()).collect();
+        let css = fonts::font_face_css(&paths) + CSS;
+        b.stylesheet(css.as_bytes()).map_err(err)?;
+        for (path, data) in &book.fonts {
+            b.add_resource(path, *data, fonts::MEDIA_TYPE).map_err(err)?;
+        }
+    }
 
     if let Some(data) = meta.cover.as_deref().and_then(|src| book.res.images.get(src)) {
         let ext = match data.format {
@@ -56,12 +124,12 @@ pub(crate) fn build(meta: &Meta, book: &Book, modified: i64) -> Result<Vec<u8>, 
         b.add_resource(path, data.bytes.as_slice(), data.format.media_type()).map_err(err)?;
     }
     for file in &book.files {
-        let mut content = EpubContent::new(file.name.as_str(), file.xhtml.as_bytes());
+        let mut content = EpubContent::new(file.name.as_str(), file.xhtml.as_bytes()).level(file.nav_level);
         if let Some(title) = &file.toc_title {
             content = content.title(title.as_str());
         }
         for child in &file.toc_children {
-            content = content.child(toc_element(child, 2));
+            content = content.child(toc_element(child, file.nav_level + 1));
         }
         if let Some(reftype) = file.landmark {
             content = content.reftype(reftype);
@@ -70,7 +138,7 @@ pub(crate) fn build(meta: &Meta, book: &Book, modified: i64) -> Result<Vec<u8>, 
     }
     let mut out = Vec::new();
     b.generate(&mut out).map_err(err)?;
-    Ok(out)
+    finish_nav(&out, &book.lang, &pagemarks::page_list_nav(&book.page_list))
 }
 
 /// The book's identifier: a UUID v5 of `meta.id`, else of title + newline + date, so that
@@ -108,6 +176,9 @@ fn extra_metadata(meta: &Meta, book: &Book) -> String {
     if !book.images.is_empty() && !book.missing_alt {
         features.push("alternativeText");
     }
+    if !book.page_list.is_empty() {
+        features.extend(["pageBreakMarkers", "pageNavigation"]);
+    }
     for feature in features {
         property("schema:accessibilityFeature", feature);
     }
@@ -123,6 +194,15 @@ fn extra_metadata(meta: &Meta, book: &Book) -> String {
     if let Some(date) = meta.date.as_deref().map(str::trim).filter(|d| is_w3c_date(d)) {
         els.push(format!("<dc:date>{date}</dc:date>"));
     }
+    if !book.page_list.is_empty() {
+        // The page-list follows the PDF edition built with this book (EPUB
+        // Accessibility: name the source of the pagination).
+        els.push(format!(
+            "<dc:source id=\"pagination-source\">{} (PDF edition)</dc:source>",
+            escape::text(&book_title(meta))
+        ));
+        els.push("<meta refines=\"#pagination-source\" property=\"source-of\">pagination</meta>".to_string());
+    }
     els.push("<meta property=\"schema:accessibilityHazard\">none</meta>".to_string());
     els.join("\n")
 }
@@ -135,6 +215,9 @@ fn accessibility_summary(book: &Book) -> String {
     }
     if book.has_tables {
         s.push_str(" Data tables have column headers.");
+    }
+    if !book.page_list.is_empty() {
+        s.push_str(" Page-break markers and a page list follow the pages of the PDF edition.");
     }
     if !book.images.is_empty() {
         s.push_str(if book.missing_alt {

@@ -11,7 +11,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::doc::{Align, Block, Image, Inline, List, Table};
 use crate::resources::{ImageFormat, Resources};
 
+use crate::layout::TreePos;
+
 use super::escape::{self, push_attr, push_text};
+use super::pagemarks::{MarkQueue, TextCursor};
 use super::rawhtml::{self, RawState};
 
 /// Images embedded in the book, in order of first use.
@@ -57,12 +60,35 @@ pub(crate) struct BookState<'a> {
     pub tables: usize,
     /// Element ids used so far (headings are de-duplicated against them).
     pub ids: BTreeSet<String>,
+    /// Page-break markers still to be written, and those written.
+    pub marks: MarkQueue,
+    /// The file being written (for the hrefs of the page-list).
+    pub file: String,
 }
 
-/// Writes one chapter: its blocks, then its footnotes.
-pub(crate) fn chapter_body(blocks: &[Block], book: &mut BookState) -> String {
-    let mut w = Writer { book, out: String::new(), pending: Vec::new(), in_link: false, deferred: Vec::new() };
-    w.blocks(blocks);
+/// Writes one chapter file: the document's top-level blocks `start..end` (`blocks` is
+/// that slice), then its footnotes. Page markers up to `end` are written here; `last`
+/// writes all that remain.
+pub(crate) fn chapter_body(blocks: &[Block], start: usize, last: bool, book: &mut BookState) -> String {
+    let mut w = Writer {
+        book,
+        out: String::with_capacity(blocks.len() * 600),
+        pending: Vec::new(),
+        in_link: false,
+        deferred: Vec::new(),
+        path: Vec::new(),
+        track: true,
+        cursor: None,
+    };
+    w.blocks_from(blocks, start);
+    let book = &mut *w.book;
+    if last {
+        book.marks.flush_all(&mut w.out, &book.file);
+    } else {
+        let end = TreePos { path: vec![start + blocks.len()], offset: 0 };
+        book.marks.flush(&end, false, &mut w.out, &book.file);
+    }
+    w.track = false;
     w.footnotes();
     w.out
 }
@@ -76,16 +102,50 @@ struct Writer<'b, 'a> {
     /// Inside an `<a>`: note references wait in `deferred` until it closes.
     in_link: bool,
     deferred: Vec<usize>,
+    /// Tree position of the block being written (see [`TreePos`]); `track` is off in
+    /// footnotes, which are not part of the body's flow.
+    path: Vec<usize>,
+    track: bool,
+    /// Set while writing a paragraph that holds a page marker.
+    cursor: Option<TextCursor>,
 }
 
 impl Writer<'_, '_> {
     fn blocks(&mut self, blocks: &[Block]) {
-        for block in blocks {
+        self.blocks_from(blocks, 0);
+    }
+
+    /// Writes `blocks`, the first of which has index `first` among its siblings.
+    fn blocks_from(&mut self, blocks: &[Block], first: usize) {
+        self.path.push(first);
+        for (i, block) in blocks.iter().enumerate() {
+            if let Some(last) = self.path.last_mut() {
+                *last = first + i;
+            }
             self.block(block);
         }
+        self.path.pop();
+    }
+
+    /// Whether a page marker is due somewhere inside the block being written.
+    fn marks_within(&self) -> bool {
+        self.track && self.book.marks.next_within(&self.path)
+    }
+
+    /// Writes the page markers due before position `path` + `step` (or before the
+    /// current block when `step` is `None`).
+    fn marks_before(&mut self, step: Option<usize>) {
+        if !self.track || self.book.marks.is_done() {
+            return;
+        }
+        let mut path = self.path.clone();
+        path.extend(step);
+        let book = &mut *self.book;
+        book.marks.flush(&TreePos { path, offset: 0 }, true, &mut self.out, &book.file);
     }
 
     fn block(&mut self, block: &Block) {
+        self.marks_before(None);
         match block {
             Block::Heading { level, id, content } => {
                 let level = (*level).clamp(1, 6);
@@ -96,11 +156,7 @@ impl Writer<'_, '_> {
                 self.inlines(content);
                 self.out.push_str(&format!("</h{level}>\n"));
             }
-            Block::Paragraph { content } => {
-                self.out.push_str(&format!("<p{}>", dir_attr(content)));
-                self.inlines(content);
-                self.out.push_str("</p>\n");
-            }
+            Block::Paragraph { content } => self.paragraph(content, ""),
             Block::Figure { image } => self.figure(image),
             Block::BlockQuote { blocks } => {
                 self.out.push_str("<blockquote>\n");
@@ -125,7 +181,19 @@ impl Writer<'_, '_> {
                     self.out.push('"');
                 }
                 self.out.push('>');
-                push_text(&mut self.out, text.strip_suffix('\n').unwrap_or(text));
+                let text = text.strip_suffix('\n').unwrap_or(text);
+                if self.marks_within() {
+                    // Markers before the source lines where pages begin.
+                    for (n, line) in text.split('\n').enumerate() {
+                        if n > 0 {
+                            self.out.push('\n');
+                        }
+                        self.marks_before(Some(n));
+                        push_text(&mut self.out, line);
+                    }
+                } else {
+                    push_text(&mut self.out, text);
+                }
                 self.out.push_str("</code></pre>\n");
             }
             Block::ThematicBreak => self.out.push_str("<hr/>\n"),
@@ -219,7 +287,8 @@ impl Writer<'_, '_> {
             Some(1) => self.out.push_str(&format!("<ol{class}>\n")),
             Some(n) => self.out.push_str(&format!("<ol{class} start=\"{n}\">\n")),
         }
-        for item in &list.items {
+        for (k, item) in list.items.iter().enumerate() {
+            self.path.push(k);
             match item.task {
                 None => {
                     self.out.push_str("<li>");
@@ -233,6 +302,7 @@ impl Writer<'_, '_> {
                     self.blocks_with_lead(&item.blocks, &mark);
                 }
             }
+            self.path.pop();
             self.out.push_str("</li>\n");
         }
         self.out.push_str(if list.start.is_some() { "</ol>\n" } else { "</ul>\n" });
@@ -265,13 +335,17 @@ impl Writer<'_, '_> {
         self.out.push_str("</tr>\n</thead>\n");
         if !table.rows.is_empty() {
             self.out.push_str("<tbody>\n");
-            for row in &table.rows {
+            for (r, row) in table.rows.iter().enumerate() {
                 self.out.push_str("<tr>");
                 for (i, cell) in row.iter().enumerate() {
                     self.out.push_str("<td");
                     self.out.push_str(dir_attr(cell));
                     self.align_class(table.aligns.get(i));
                     self.out.push('>');
+                    if i == 0 && self.marks_within() {
+                        // A page that opens inside the table opens at this row.
+                        self.marks_before(Some(r));
+                    }
                     self.inlines(cell);
                     self.out.push_str("</td>");
                 }
@@ -301,19 +375,106 @@ impl Writer<'_, '_> {
         raw.close_all(&mut self.out);
     }
 
+    /// A paragraph; `lead` is markup written at its start.
+    fn paragraph(&mut self, content: &[Inline], lead: &str) {
+        self.out.push_str(&format!("<p{}>", dir_attr(content)));
+        self.out.push_str(lead);
+        let marked = self.track && self.book.marks.next_inside(&self.path).is_some();
+        if marked {
+            self.cursor = Some(TextCursor::default());
+        }
+        self.inlines(content);
+        if marked {
+            self.cursor = None;
+            // Markers the text did not reach (a count past its end) close the paragraph.
+            let book = &mut *self.book;
+            let end = TreePos { path: self.path.clone(), offset: usize::MAX };
+            book.marks.flush(&end, true, &mut self.out, &book.file);
+        }
+        self.out.push_str("</p>\n");
+    }
+
+    /// Writes text; in a paragraph holding a page marker, counts letters and digits and
+    /// writes the marker where the page's first line starts (see [`TextCursor`]).
+    fn text(&mut self, text: &str) {
+        let Some(mut cur) = self.cursor.take() else {
+            push_text(&mut self.out, text);
+            return;
+        };
+        let mut buf = [0u8; 4];
+        for c in text.chars() {
+            if c.is_alphanumeric() {
+                self.marker_due(&mut cur);
+                cur.count += 1;
+                cur.in_word = true;
+                cur.boundary = None;
+            } else if c.is_whitespace() {
+                if cur.deferred {
+                    // The page began inside the word just written: mark after it.
+                    cur.deferred = false;
+                    self.marks_at(cur.count);
+                }
+                cur.in_word = false;
+            } else {
+                cur.in_word = false;
+            }
+            push_text(&mut self.out, c.encode_utf8(&mut buf));
+            if c.is_whitespace() {
+                cur.boundary = Some(self.out.len());
+            }
+        }
+        self.cursor = Some(cur);
+    }
+
+    /// Before a letter or digit: writes the markers due at the current count.
+    fn marker_due(&mut self, cur: &mut TextCursor) {
+        if cur.deferred || self.book.marks.next_inside(&self.path).is_none_or(|target| target > cur.count) {
+            return;
+        }
+        if cur.in_word {
+            cur.deferred = true;
+            return;
+        }
+        let at = cur.boundary.filter(|&b| self.out.is_char_boundary(b)).unwrap_or(self.out.len());
+        let tail = self.out.split_off(at);
+        self.marks_at(cur.count);
+        self.out.push_str(&tail);
+    }
+
+    /// Writes the markers inside the current paragraph due at `count`.
+    fn marks_at(&mut self, count: usize) {
+        let book = &mut *self.book;
+        let pos = TreePos { path: self.path.clone(), offset: count };
+        book.marks.flush(&pos, true, &mut self.out, &book.file);
+    }
+
+    /// Counts `n` letters and digits written as one piece (an inline image's alt text).
+    fn atomic(&mut self, n: usize) {
+        if let Some(mut cur) = self.cursor.take() {
+            if n > 0 {
+                self.marker_due(&mut cur);
+                cur.count += n;
+                cur.in_word = false;
+                cur.boundary = None;
+            }
+            self.cursor = Some(cur);
+        }
+    }
+
     fn inline(&mut self, inline: &Inline, raw: &mut RawState) {
         match inline {
-            Inline::Text { text } => push_text(&mut self.out, text),
+            Inline::Text { text } => self.text(text),
             Inline::Emph { content } => self.wrap("em", content),
             Inline::Strong { content } => self.wrap("strong", content),
             Inline::Strikethrough { content } => self.wrap("del", content),
             Inline::Code { text } => {
                 self.out.push_str("<code>");
-                push_text(&mut self.out, text);
+                self.text(text);
                 self.out.push_str("</code>");
             }
             Inline::Link { url, title, content } => self.link(url, title, content),
             Inline::Image { image } => {
+                self.atomic(image.alt.chars().filter(|c| c.is_alphanumeric()).count());
                 let alt = escape::clean_line(&image.alt);
                 match self.book.images.path(&image.src, self.book.res) {
                     Some(path) => self.img(&path, &alt, &escape::clean_line(&image.title), Some("inline")),
@@ -324,8 +485,11 @@ impl Writer<'_, '_> {
                     }
                 }
             }
-            Inline::SoftBreak => self.out.push('\n'),
-            Inline::HardBreak => self.out.push_str("<br/>\n"),
+            Inline::SoftBreak => self.text("\n"),
+            Inline::HardBreak => {
+                self.out.push_str("<br/>");
+                self.text("\n");
+            }
             Inline::Note { blocks } => {
                 self.book.notes += 1;
                 let n = self.book.notes;
@@ -395,11 +559,11 @@ impl Writer<'_, '_> {
     fn blocks_with_lead(&mut self, blocks: &[Block], lead: &str) {
         match blocks.split_first() {
             Some((Block::Paragraph { content }, rest)) => {
-                self.out.push_str("<p>");
-                self.out.push_str(lead);
-                self.inlines(content);
-                self.out.push_str("</p>\n");
-                self.blocks(rest);
+                self.path.push(0);
+                self.marks_before(None);
+                self.paragraph(content, lead);
+                self.path.pop();
+                self.blocks_from(rest, 1);
             }
             _ => {
                 self.out.push_str("<p>");

@@ -79,6 +79,12 @@ pub(crate) struct Flow<'a> {
     pub(crate) note_cache: std::collections::HashMap<usize, FootNote>,
     /// Paragraphs set ahead, in parallel (preset.rs); taken as they are placed.
     pub(crate) presets: super::preset::Presets,
+    /// Where the flow is in the document tree (see [`TreePos`]): the block path and, while
+    /// a paragraph is split across pages, the offset of the next line. `front` is set
+    /// while the title block or the contents are placed.
+    pub(crate) here: Vec<usize>,
+    here_offset: usize,
+    pub(crate) front: Option<PageStart>,
 }
 
 impl<'a> Flow<'a> {
@@ -106,6 +112,25 @@ impl<'a> Flow<'a> {
             placed: Default::default(),
             note_cache: Default::default(),
             presets: Default::default(),
+            here: Vec::new(),
+            here_offset: 0,
+            front: None,
+        }
+    }
+
+    /// What the next thing placed is: recorded as the start of each new page.
+    fn page_start(&self) -> PageStart {
+        match &self.front {
+            Some(front) => front.clone(),
+            None if self.here.is_empty() => PageStart::Continued,
+            None => PageStart::Body(TreePos { path: self.here.clone(), offset: self.here_offset }),
+        }
+    }
+
+    /// Sets the innermost step of the tree position (a table row, a code line).
+    pub(crate) fn set_step(&mut self, step: usize) {
+        if let Some(last) = self.here.last_mut() {
+            *last = step;
         }
     }
 
@@ -181,6 +206,8 @@ impl<'a> Flow<'a> {
         let next = Page { width: self.page.width, height: self.page.height, items: Vec::new() };
         let done = std::mem::replace(&mut self.page, next);
         self.out.pages.push(done);
+        let start = self.page_start();
+        self.out.page_starts.push(start);
         self.y = self.top();
         self.start_foot();
         self.decos = decos
@@ -290,9 +317,12 @@ impl<'a> Flow<'a> {
             }
             i += take;
             if i < n {
+                // The next page opens inside this paragraph: count what came before.
+                self.here_offset = alnum_before(&lines[..i], styles);
                 self.new_page();
             }
         }
+        self.here_offset = 0;
     }
 
     /// Draws one line whose box starts at `top`.
@@ -379,9 +409,12 @@ impl<'a> Flow<'a> {
 
     /// Lays out a sequence of blocks.
     pub fn blocks(&mut self, blocks: &[Block]) {
+        self.here.push(0);
         for (i, block) in blocks.iter().enumerate() {
+            self.set_step(i);
             self.block(block, &blocks[i + 1..]);
         }
+        self.here.pop();
     }
 
     /// Lays out one block; `rest` are the blocks that follow it (headings keep with them).
@@ -525,12 +558,14 @@ impl<'a> Flow<'a> {
             });
             self.left = saved + indent;
             self.depth = level + 1;
+            self.here.push(k);
             if !list.tight && k > 0 {
                 self.space(PARA_SPACE);
             }
             // Tight items sit closer than paragraphs.
             let y_before = self.y;
             self.item_blocks(&item.blocks, list.tight);
+            self.here.pop();
             if self.y == y_before {
                 self.flush_marker();
             }
@@ -541,7 +576,9 @@ impl<'a> Flow<'a> {
     }
 
     fn item_blocks(&mut self, blocks: &[Block], tight: bool) {
+        self.here.push(0);
         for (i, b) in blocks.iter().enumerate() {
+            self.set_step(i);
             if i == 0 && tight {
                 if let Block::Paragraph { content } = b {
                     self.space(2.0);
@@ -554,6 +591,7 @@ impl<'a> Flow<'a> {
             }
             self.block(b, &blocks[i + 1..]);
         }
+        self.here.pop();
     }
 
     fn list_level(&self) -> usize {
@@ -565,13 +603,15 @@ impl<'a> Flow<'a> {
         self.flush_marker();
         let style = Style { font: FontId::MONO, size: CODE_SIZE, color: CODE_FG, rise: 0.0, link: None, strike: false, note: None };
         let measure = self.measure() - 2.0 * CODE_PAD;
-        let lines = self.code_lines(text, &style, measure);
+        let (lines, sources) = self.code_lines(text, &style, measure);
         self.ensure(CODE_PAD * 2.0 + CODE_LEADING * (lines.len().min(3) as f32));
         let (x, w) = (self.left, self.measure());
         self.open_deco(DecoKind::Tint { x, w });
         self.y += CODE_PAD;
-        for line in &lines {
+        self.here.push(0);
+        for (line, &source) in lines.iter().zip(&sources) {
             if self.y + CODE_LEADING > self.bottom() {
+                self.set_step(source);
                 self.new_page();
                 self.y += CODE_PAD;
             }
@@ -579,6 +619,7 @@ impl<'a> Flow<'a> {
             self.draw_line(line, std::slice::from_ref(&style), x + CODE_PAD, top, CODE_LEADING, CODE_SIZE);
             self.y += CODE_LEADING;
         }
+        self.here.pop();
         self.y += CODE_PAD;
         self.close_deco();
     }
@@ -586,7 +627,8 @@ impl<'a> Flow<'a> {
     /// Code lines: source lines, wrapped at the measure with a continuation arrow. A line
     /// breaks after the last space or punctuation that fits (so words stay whole), else
     /// right at the measure.
-    fn code_lines(&self, text: &str, style: &Style, measure: f32) -> Vec<Line> {
+    /// Also returns, for each line, the index of the source line it comes from.
+    fn code_lines(&self, text: &str, style: &Style, measure: f32) -> (Vec<Line>, Vec<usize>) {
         use super::linebreak::{LineGlyph, LineRun};
         let mut out = Vec::new();
         let text = text.strip_suffix('\n').unwrap_or(text);
@@ -603,7 +645,8 @@ impl<'a> Flow<'a> {
                 .collect();
             out.push(Line { runs: vec![LineRun { style: 0, x: 0.0, width: x, glyphs: placed }], width: x });
         };
-        for src_line in text.split('\n') {
+        let mut sources = Vec::new();
+        for (source, src_line) in text.split('\n').enumerate() {
             let expanded = src_line.replace('\t', "    ");
             let expanded = expanded.trim_end_matches('\r');
             let mut rest = shape::shape(self.fonts, style.font, style.size, expanded);
@@ -632,13 +675,14 @@ impl<'a> Flow<'a> {
                 rest = tail;
                 let _ = lead;
                 finish(line, &mut out);
+                sources.push(source);
                 first = false;
                 if rest.is_empty() {
                     break;
                 }
             }
         }
-        out
+        (out, sources)
     }
 
     fn thematic_break(&mut self) {
@@ -718,6 +762,18 @@ impl<'a> Flow<'a> {
         self.place_lines(&caption_lines, &caption.styles, x, CAPTION_LEADING, CAPTION_SIZE);
         self.space(PARA_SPACE);
     }
+}
+
+/// Letters and digits set on `lines` (footnote marks excepted): the [`TreePos`] offset
+/// of the line after them.
+fn alnum_before(lines: &[Line], styles: &[Style]) -> usize {
+    lines
+        .iter()
+        .flat_map(|l| &l.runs)
+        .filter(|r| styles.get(r.style).is_some_and(|s| s.note.is_none()))
+        .flat_map(|r| &r.glyphs)
+        .map(|g| g.glyph.text.chars().filter(|c| c.is_alphanumeric()).count())
+        .sum()
 }
 
 /// The body text style at a size.

@@ -68,8 +68,14 @@ pub fn layout(doc: &Document, fonts: &Fonts, res: &Resources, setup: &PageSetup)
     let setup = &setup.with_paper(doc.meta.papersize.as_deref());
     let hyphenate = hyphenation_lang(&doc.meta.lang);
     let mut flow = flow::Flow::new(fonts, res, setup, hyphenate);
+    // Each new page records what it opens with (LaidOut::page_starts); the first page
+    // opens with the title block.
+    flow.out.page_starts.push(PageStart::Title);
+    flow.front = Some(PageStart::Title);
     furniture::title_block(&mut flow, &doc.meta);
+    flow.front = Some(PageStart::Contents);
     let contents = if toc::wanted(doc) { toc::place(&mut flow, doc) } else { Vec::new() };
+    flow.front = None;
     flow.presets = preset::preset(&doc.blocks, fonts, setup.width - setup.margin_left - setup.margin_right, hyphenate);
     flow.blocks(&doc.blocks);
     let mut out = flow.finish();

@@ -29,6 +29,43 @@ pub struct LaidOut {
     pub outline: Vec<OutlineEntry>,
     /// Named destinations (heading ids and footnote marks), targets of internal links.
     pub anchors: Vec<Anchor>,
+    /// Where each page begins in the document (one entry per page, same order as
+    /// `pages`): what the EPUB's page-list maps "page N of the PDF" to.
+    pub page_starts: Vec<PageStart>,
+}
+
+/// What a page opens with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PageStart {
+    /// The title block (the first page).
+    Title,
+    /// The table of contents (or its continuation).
+    Contents,
+    /// Body content at this position.
+    Body(TreePos),
+    /// Nothing new: the page carries only footnotes continued from earlier pages.
+    Continued,
+}
+
+/// A position in the document tree: where a page's first body content begins.
+///
+/// `path` starts with an index into `Document::blocks` and goes down one step per level:
+/// a block quote adds the index of the block inside it; a list adds the item index and
+/// then the index of the block inside the item; a table adds the body row index (the
+/// page repeats the header, then continues with that row); a code block adds the index
+/// of its source line (`text.split('\n')`).
+///
+/// `offset` is 0 when the page starts at the beginning of the block at `path`. For a
+/// paragraph that runs on from the previous page it counts the letters and digits
+/// ([`char::is_alphanumeric`]) of the paragraph's visible text that come before the
+/// page's first line: spaces, punctuation, hyphens added by hyphenation and footnote
+/// marks are not counted, so the number does not depend on how a line was justified or
+/// hyphenated, and a writer that walks the paragraph's inlines (text, code, link text,
+/// the alt text of inline images) finds the same place.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub struct TreePos {
+    pub path: Vec<usize>,
+    pub offset: usize,
 }
 
 /// One page and everything drawn on it, in painting order.

@@ -132,7 +132,10 @@ impl Flow<'_> {
         self.draw_row(&head, &widths, leading, size, true, false, 0, usize::MAX);
         self.draw_rule(x0, table_w, 0.6);
 
+        // Pages that open inside the table open at a body row (after the repeated header).
+        self.here.push(0);
         for (k, cells) in table.rows.iter().enumerate() {
+            self.set_step(k);
             let row = match first_row.take() {
                 Some(r) => r,
                 None => self.set_row(cells, &widths, &table.aligns, size, false),
@@ -173,10 +176,15 @@ impl Flow<'_> {
                 self.draw_hairline(x0, table_w);
             }
         }
+        self.here.pop();
         self.draw_rule(x0, table_w, 0.9);
         self.space(PARA_SPACE);
         if turned {
+            // The portrait page after a landscape table opens with what follows the table.
+            let at = self.here.last().copied().unwrap_or(0);
+            self.set_step(at + 1);
             self.turn(false);
+            self.set_step(at);
             (self.left, self.right) = saved;
         }
     }
