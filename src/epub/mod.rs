@@ -9,7 +9,7 @@ mod escape;
 mod outline;
 mod package;
 mod pages;
-mod rawhtml;
+pub(crate) mod rawhtml;
 mod xhtml;
 
 #[cfg(test)]
