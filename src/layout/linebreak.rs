@@ -568,7 +568,7 @@ mod tests {
         let fonts = Fonts::builtin().unwrap();
         let words = ["alpha", "be", "gamma", "delta-epsilon", "zeta", "eta", "theta", "iota", "kappa"];
         let mut text = String::new();
-        for i in 0..6000 {
+        for i in 0..12000 {
             text.push_str(words[i % words.len()]);
             text.push(' ');
         }
