@@ -91,7 +91,7 @@ struct CommonArgs {
     /// Colours and source snippets (auto: on a terminal; NO_COLOR turns colours off)
     #[arg(long, value_enum, default_value = "auto")]
     color: ColorChoice,
-    /// Largest source file read, in bytes (or with K, M, G) [default: 64M, or brief.toml's
+    /// Largest source file read, in bytes (or with K, M, G) [default: 16M, or brief.toml's
     /// build.max_input_size]
     #[arg(long, value_name = "BYTES", value_parser = brief::source::parse_size)]
     max_input_size: Option<u64>,

@@ -11,7 +11,7 @@
 //! formats = ["pdf", "epub"]   # what `brief build` writes when no --format is given
 //! output = "output"           # output folder, relative to this file
 //! sources = ["sources"]       # what `brief build` reads when no PATHS are given
-//! max_input_size = 67108864   # bytes; a bigger source is an error (default 64 MiB)
+//! max_input_size = 16777216   # bytes; a bigger source is an error (default 16 MiB)
 //! encoding = "windows-1252"   # sources without a BOM are in this encoding (default UTF-8)
 //! allow_outside = ["../shared/images"]  # image folders outside each source's folder
 //!

@@ -320,6 +320,16 @@ fn input_size_limit_from_the_flag_and_the_config() {
     // The flag wins over the config.
     let out = build(p, &["--max-input-size", "1M"]);
     assert_eq!(out.code(), 0, "{}", out.dump());
+    // The default limit (16 MiB) refuses a bigger file at once, before reading it.
+    std::fs::remove_file(p.join("brief.toml")).unwrap();
+    let huge = std::fs::File::create(p.join("in/huge.md")).unwrap();
+    huge.set_len(17 << 20).unwrap();
+    let start = Instant::now();
+    let out = build(p, &[]);
+    assert_eq!(out.code(), 1, "{}", out.dump());
+    has(&out, "in/huge.md:1:1: error: file is 17 MiB, more than the input size limit of 16 MiB; raise it with --max-input-size BYTES (or `max_input_size` in brief.toml's [build])");
+    assert!(start.elapsed() < Duration::from_secs(30));
+    valid_outputs(p, "big");
     let out = run_in(p, &["build", "in", "--max-input-size", "lots"], Duration::from_secs(60));
     assert_eq!(out.code(), 2, "{}", out.dump());
 }
