@@ -95,6 +95,25 @@ struct CommonArgs {
     /// Colours and source snippets (auto: on a terminal; NO_COLOR turns colours off)
     #[arg(long, value_enum, default_value = "auto")]
     color: ColorChoice,
+    /// Largest source file read, in bytes (or with K, M, G) [default: 16M, or brief.toml's
+    /// build.max_input_size]
+    #[arg(long, value_name = "BYTES", value_parser = brief::source::parse_size)]
+    max_input_size: Option<u64>,
+    /// Encoding of sources without a byte-order mark, e.g. windows-1252, latin1, utf-16
+    /// [default: utf-8, or brief.toml's build.encoding]
+    #[arg(long, value_name = "LABEL", value_parser = parse_encoding)]
+    encoding: Option<String>,
+    /// Let images come from PATH's folder tree too (repeatable); images outside the
+    /// source's own folder are refused otherwise.
+    #[arg(long, value_name = "PATH")]
+    allow_outside: Vec<PathBuf>,
+}
+
+/// An encoding label that encoding_rs knows.
+fn parse_encoding(s: &str) -> Result<String, String> {
+    brief::source::Source::encoding_for_label(s)
+        .map(|_| s.trim().to_string())
+        .ok_or_else(|| format!("unknown encoding `{s}` (try utf-8, windows-1252, latin1, utf-16)"))
 }
 
 #[derive(Debug, clap::Args)]
@@ -261,6 +280,16 @@ impl CommonArgs {
         };
         let sources = pipeline::collect_sources(&paths).map_err(|e| usage(&e))?;
         let out_dir = self.output.clone().or_else(|| config.output_dir()).unwrap_or_else(|| PathBuf::from("output"));
+        let mut config = config;
+        if let Some(limit) = self.max_input_size {
+            config.build.max_input_size = Some(limit);
+        }
+        if let Some(label) = &self.encoding {
+            config.build.encoding = Some(label.clone());
+        }
+        for p in &self.allow_outside {
+            config.build.allow_outside.push(std::path::absolute(p).unwrap_or_else(|_| p.clone()));
+        }
         let (pdf, epub) = if !self.formats.is_empty() {
             (self.formats.contains(&Format::Pdf), self.formats.contains(&Format::Epub))
         } else if !config.build.formats.is_empty() {

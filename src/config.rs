@@ -11,6 +11,9 @@
 //! formats = ["pdf", "epub"]   # what `brief build` writes when no --format is given
 //! output = "output"           # output folder, relative to this file
 //! sources = ["sources"]       # what `brief build` reads when no PATHS are given
+//! max_input_size = 16777216   # bytes; a bigger source is an error (default 16 MiB)
+//! encoding = "windows-1252"   # sources without a BOM are in this encoding (default UTF-8)
+//! allow_outside = ["../shared/images"]  # image folders outside each source's folder
 //!
 //! [page]
 //! size = "a4"                 # a4, a5, letter, legal; or width/height
@@ -64,6 +67,24 @@ pub struct BuildSection {
     pub output: Option<PathBuf>,
     /// Default sources, relative to the config file.
     pub sources: Option<Vec<PathBuf>>,
+    /// Largest source file read, in bytes (`--max-input-size` wins); default
+    /// [`crate::source::DEFAULT_MAX_INPUT_SIZE`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_input_size: Option<u64>,
+    /// Encoding of sources without a byte-order mark (`--encoding` wins); default UTF-8.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub encoding: Option<String>,
+    /// Folders (relative to the config file) images may come from besides each source's
+    /// own folder tree (`--allow-outside` adds more).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub allow_outside: Vec<PathBuf>,
+}
+
+impl BuildSection {
+    /// The input size limit in force.
+    pub fn input_limit(&self) -> u64 {
+        self.max_input_size.unwrap_or(crate::source::DEFAULT_MAX_INPUT_SIZE)
+    }
 }
 
 /// An output format.
@@ -284,6 +305,12 @@ impl Config {
             config.root = PathBuf::from(".");
         }
         config.file = Some(src.path.clone());
+        if let Some(label) = &config.build.encoding {
+            if crate::source::Source::encoding_for_label(label).is_none() {
+                let offset = src.text.find("encoding").unwrap_or(0);
+                return Err(src.error_at(offset, format!("unknown encoding `{label}` (try utf-8, windows-1252, latin1, utf-16)")));
+            }
+        }
         let setup = config.page_setup();
         if setup.width - setup.margin_left - setup.margin_right < 72.0
             || setup.height - setup.margin_top - setup.margin_bottom < 72.0
@@ -335,6 +362,12 @@ impl Config {
     /// The output folder the config names, resolved from its root.
     pub fn output_dir(&self) -> Option<PathBuf> {
         self.build.output.as_ref().map(|o| self.root.join(o))
+    }
+
+    /// The folders images may come from outside a source's own tree, resolved from the
+    /// config's root (absolute paths stay as they are).
+    pub fn allowed_outside(&self) -> Vec<PathBuf> {
+        self.build.allow_outside.iter().map(|p| self.root.join(p)).collect()
     }
 
     /// The default sources the config names, resolved from its root.

@@ -26,7 +26,7 @@ use pulldown_cmark::{Alignment, CodeBlockKind, CowStr, Event, LinkType, Options,
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeSet, HashMap};
 use std::ops::Range;
-use std::path::{Component, Path};
+use std::path::{Component, Path, PathBuf};
 
 /// How deep notes may nest inside notes before references are kept as text.
 pub const MAX_NOTE_DEPTH: usize = 8;
@@ -41,9 +41,22 @@ pub fn options() -> Options {
         | Options::ENABLE_HEADING_ATTRIBUTES
 }
 
+/// What the parser lets a document reach besides its own text.
+#[derive(Debug, Clone, Default)]
+pub struct ParseOptions {
+    /// Folders images may come from outside the source's own folder tree
+    /// (`--allow-outside`); everything else outside it is refused.
+    pub allow_outside: Vec<PathBuf>,
+}
+
 /// Parses a source into a document. Problems go to `diags`; a document is always returned
 /// (best effort) so callers can decide what to do when `diags` has errors.
 pub fn parse(src: &Source, diags: &mut Diagnostics) -> Document {
+    parse_with(src, &ParseOptions::default(), diags)
+}
+
+/// [`parse`] with options.
+pub fn parse_with(src: &Source, opts: &ParseOptions, diags: &mut Diagnostics) -> Document {
     if src.text.trim().is_empty() {
         diags.push(src.warning_at(0, "file is empty"));
         let meta = resolve_meta(src, frontmatter::Fields::default(), &[]);
@@ -56,10 +69,11 @@ pub fn parse(src: &Source, diags: &mut Diagnostics) -> Document {
     let mut local = Diagnostics::new();
     let (fields, body_start) = frontmatter::parse(src, &mut local);
     if let (Some(cover), Some(at)) = (&fields.cover, fields.cover_offset) {
-        check_local_image(src, cover, at, &mut local);
+        check_local_image(src, cover, at, &opts.allow_outside, &mut local);
     }
     let events = collect_events(src, body_start);
     let mut builder = Builder::new(src, events, &mut local);
+    builder.allow_outside = opts.allow_outside.clone();
     let blocks = builder.build_main();
     let meta = resolve_meta(src, fields, &blocks);
     // Messages in file order (checks that run after the walk would otherwise come last).
@@ -278,6 +292,10 @@ struct Builder<'s, 'd> {
     internal_links: Vec<(String, usize)>,
     /// Forbidden characters already warned about.
     warned: BTreeSet<char>,
+    /// Invalid character references (`&#xD800;`) and raw HTML tags already warned about.
+    warned_text: BTreeSet<String>,
+    /// Folders images may come from besides the source's own tree.
+    allow_outside: Vec<PathBuf>,
     diags: &'d mut Diagnostics,
 }
 
@@ -314,6 +332,8 @@ impl<'s, 'd> Builder<'s, 'd> {
             slugs: Slugger::new(explicit_ids),
             internal_links: Vec::new(),
             warned: BTreeSet::new(),
+            warned_text: BTreeSet::new(),
+            allow_outside: Vec::new(),
             diags,
         }
     }
@@ -382,7 +402,10 @@ impl<'s, 'd> Builder<'s, 'd> {
                 match stack.last_mut().map(|f| &mut f.kind) {
                     Some(Kind::Code { text: code, .. }) => code.push_str(&text),
                     Some(Kind::Html { html }) => html.push_str(&text),
-                    _ => self.push_text(stack, text, &r),
+                    _ => {
+                        let text = self.base_for_leading_mark(stack, text, &r);
+                        self.push_text(stack, text, &r)
+                    }
                 }
             }
             Event::Code(t) => {
@@ -391,6 +414,7 @@ impl<'s, 'd> Builder<'s, 'd> {
             }
             Event::Html(t) | Event::InlineHtml(t) => {
                 let html = self.clean(&t, &r);
+                self.report_html(&html, &r);
                 match stack.last_mut().map(|f| &mut f.kind) {
                     Some(Kind::Html { html: block }) => block.push_str(&html),
                     _ => push_inline(stack, Inline::Html { html }),
@@ -566,9 +590,10 @@ impl<'s, 'd> Builder<'s, 'd> {
         let extra = rest.split('|').filter(|c| !c.trim().is_empty()).count();
         if padded > 0 {
             let given = columns.saturating_sub(padded);
+            let cells = if given == 1 { "cell" } else { "cells" };
             self.diags.push(self.src.warning_at(
                 row.start,
-                format!("table row has {given} cells but the table has {columns} columns; padded with empty cells"),
+                format!("table row has {given} {cells} but the table has {columns} columns; padded with empty cells"),
             ));
         } else if extra > 0 {
             self.diags.push(self.src.warning_at(
@@ -628,7 +653,14 @@ impl<'s, 'd> Builder<'s, 'd> {
                 parent.push_block(Block::BlockQuote { blocks: f.blocks });
             }
             Kind::Code { lang, text } => parent.push_block(Block::CodeBlock { lang, text }),
-            Kind::Html { html } => parent.push_block(Block::Html { html }),
+            // Raw HTML becomes a paragraph of it, so both editions show the same words:
+            // the EPUB its safe subset (epub::rawhtml), the PDF the same as plain text.
+            // Markup with no text (a comment, an empty div) leaves nothing.
+            Kind::Html { html } => {
+                if !crate::epub::rawhtml::plain_text(&html).trim().is_empty() {
+                    parent.push_block(Block::Paragraph { content: vec![Inline::Html { html }] });
+                }
+            }
             Kind::List { start, tight, items } => parent.push_block(Block::List(List { start, tight, items })),
             Kind::Item { task, has_paragraph } => {
                 if !inlines.is_empty() {
@@ -779,22 +811,100 @@ impl<'s, 'd> Builder<'s, 'd> {
         Inline::Note { blocks }
     }
 
-    /// Removes characters XML cannot carry, warning once per character per document.
+    /// Removes the characters [`removed_char`] names, warning once per character per
+    /// document at its first place, and reports character references that could not
+    /// become a character (`&#xD800;`, `&#0;`: pulldown-cmark sets U+FFFD for them).
     fn clean(&mut self, s: &str, r: &Range<usize>) -> String {
-        if !s.chars().any(forbidden) {
+        if !s.chars().any(|c| removed_char(c).is_some() || c == '\u{FFFD}') {
             return s.to_string();
         }
-        for c in s.chars().filter(|&c| forbidden(c)) {
-            if self.warned.insert(c) {
-                let source = self.src.text.get(r.clone()).unwrap_or("");
-                let at = r.start + source.find(c).unwrap_or(0);
+        let mut out = String::with_capacity(s.len());
+        for c in s.chars() {
+            if let Some(why) = removed_char(c) {
+                if self.warned.insert(c) {
+                    let at = self.locate(c, r);
+                    self.diags.push(self.src.warning_at(
+                        at,
+                        format!("character U+{:04X} ({why}) is not allowed in documents; removed", c as u32),
+                    ));
+                }
+                continue;
+            }
+            out.push(c);
+        }
+        if out.contains('\u{FFFD}') {
+            self.report_bad_references(r);
+        }
+        out
+    }
+
+    /// Where `c` is in the source range `r`: the character itself, else a numeric
+    /// character reference to it; the range start when neither is found.
+    fn locate(&self, c: char, r: &Range<usize>) -> usize {
+        let source = self.src.text.get(r.clone()).unwrap_or("");
+        if let Some(i) = source.find(c) {
+            return r.start + i;
+        }
+        char_refs(source)
+            .find(|&(_, _, v)| v == Some(c))
+            .map_or(r.start, |(i, _, _)| r.start + i)
+    }
+
+    /// Warns about numeric character references in `r` that name no character (a
+    /// surrogate, zero, or past U+10FFFF), once per reference text per document.
+    fn report_bad_references(&mut self, r: &Range<usize>) {
+        let source = self.src.text.get(r.clone()).unwrap_or("");
+        let bad: Vec<(usize, String)> =
+            char_refs(source).filter(|(_, _, v)| v.is_none()).map(|(i, t, _)| (i, t.to_string())).collect();
+        for (i, text) in bad {
+            if self.warned_text.insert(text.clone()) {
                 self.diags.push(self.src.warning_at(
-                    at,
-                    format!("character U+{:04X} is not allowed in documents; removed", c as u32),
+                    r.start + i,
+                    format!("character reference `{text}` is not a valid character (a surrogate, zero or beyond U+10FFFF); replaced by U+FFFD"),
                 ));
             }
         }
-        s.chars().filter(|&c| !forbidden(c)).collect()
+    }
+
+    /// Warns about the raw HTML tags brief drops (all but `<br>` and a few phrasing
+    /// elements), once per tag name per document, at the tag.
+    fn report_html(&mut self, html: &str, r: &Range<usize>) {
+        let source = self.src.text.get(r.clone()).unwrap_or("");
+        for (name, at, opaque) in crate::epub::rawhtml::dropped_tags(html) {
+            if !self.warned_text.insert(format!("<{name}>")) {
+                continue;
+            }
+            // The tag's place in the source (the event's text may be indented differently).
+            let needle = format!("<{name}");
+            let offset = source.to_ascii_lowercase().find(&needle).unwrap_or(at.min(source.len()));
+            let message = if opaque {
+                format!("raw HTML `<{name}>` is not allowed; dropped with its content in the PDF and the EPUB")
+            } else {
+                format!("raw HTML `<{name}>` is not supported; the tag is dropped and its text kept, in the PDF and the EPUB")
+            };
+            self.diags.push(self.src.warning_at(r.start + offset, message));
+        }
+    }
+
+    /// Sets a combining mark that opens a paragraph, heading or cell (it has no letter to
+    /// sit on: it would hang in the margin or combine with nothing) on a no-break space,
+    /// as Unicode recommends, with a warning once per mark per document.
+    fn base_for_leading_mark(&mut self, stack: &[Frame], text: String, r: &Range<usize>) -> String {
+        let Some(first) = text.chars().next() else { return text };
+        if !is_combining_mark(first) || !at_block_start(stack) {
+            return text;
+        }
+        if self.warned.insert(first) {
+            let at = self.locate(first, r);
+            self.diags.push(self.src.warning_at(
+                at,
+                format!(
+                    "combining mark U+{:04X} starts a paragraph with no letter to sit on; shown on a no-break space",
+                    first as u32
+                ),
+            ));
+        }
+        format!("\u{A0}{text}")
     }
 
     /// Whether a link is kept; warns about schemes brief does not link to.
@@ -830,59 +940,70 @@ impl<'s, 'd> Builder<'s, 'd> {
                     format!("image `{url}`: the `{s}:` scheme is not supported; use a file next to the source"),
                 ));
             }
-            _ => check_local_image(self.src, url, at, self.diags),
+            _ => check_local_image(self.src, url, at, &self.allow_outside, self.diags),
         }
     }
 }
 
-/// Checks a local image path: relative, inside the source's folder, and present.
-fn check_local_image(src: &Source, url: &str, at: usize, diags: &mut Diagnostics) {
+/// Checks a local image path: inside the source's folder tree (or a folder of
+/// `allow_outside`), and present. Refused: absolute paths, paths that climb out with `..`,
+/// and links (symlinks) that resolve outside — each unless the place it reaches is in an
+/// allowed folder.
+fn check_local_image(src: &Source, url: &str, at: usize, allow_outside: &[PathBuf], diags: &mut Diagnostics) {
     if url.trim().is_empty() {
         diags.push(src.error_at(at, "image has no source path"));
         return;
     }
     let decoded = crate::doc::percent_decode(url);
     let path = Path::new(&decoded);
+    let base = src
+        .path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let full = base.join(path);
+    let allowed: Vec<PathBuf> = allow_outside.iter().filter_map(|p| p.canonicalize().ok()).collect();
+    let in_allowed = |p: &Path| allowed.iter().any(|a| p.starts_with(a));
+    let hint = "; refused (brief build --allow-outside FOLDER allows a folder)";
     let drive =
         decoded.as_bytes().get(1) == Some(&b':') && decoded.as_bytes().first().is_some_and(u8::is_ascii_alphabetic);
-    if path.is_absolute() || decoded.starts_with(['/', '\\']) || drive {
-        diags.push(src.error_at(
-            at,
-            format!("image `{url}`: absolute paths are refused; give a path relative to the source file"),
-        ));
-        return;
-    }
+    // Lexically outside: absolute, or more `..` than folders.
     let mut depth: i64 = 0;
+    let mut climbs = false;
     for c in path.components() {
         match c {
             Component::ParentDir => depth -= 1,
             Component::Normal(_) => depth += 1,
             _ => {}
         }
-        if depth < 0 {
-            diags.push(src.error_at(
-                at,
-                format!("image `{url}` climbs out of the source file's folder; refused"),
-            ));
+        climbs |= depth < 0;
+    }
+    let absolute = path.is_absolute() || decoded.starts_with(['/', '\\']) || drive;
+    let resolved = full.canonicalize().ok();
+    if absolute || climbs {
+        if resolved.as_deref().is_some_and(in_allowed) {
             return;
         }
+        let what = if absolute { "is an absolute path" } else { "climbs out of the source file's folder" };
+        diags.push(src.error_at(at, format!("image `{url}` {what}{hint}")));
+        return;
     }
-    let base = src
-        .path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    if !base.join(path).is_file() {
+    let Some(resolved) = resolved.filter(|_| full.is_file()) else {
         diags.push(src.error_at(
             at,
-            format!(
-                "image file `{url}` not found (looked for {})",
-                base.join(path).display()
-            ),
+            format!("image file `{url}` not found (looked for {})", full.display()),
+        ));
+        return;
+    };
+    // Inside lexically; a symbolic link on the way may still lead elsewhere.
+    let root = base.canonicalize().unwrap_or_else(|_| base.to_path_buf());
+    if !resolved.starts_with(&root) && !in_allowed(&resolved) {
+        diags.push(src.error_at(
+            at,
+            format!("image `{url}` is a link to {}, outside the source file's folder{hint}", resolved.display()),
         ));
     }
 }
-
 
 /// The lowercased URL scheme, if `url` has one (`mailto:`, `https:`, …).
 fn scheme(url: &str) -> Option<String> {
@@ -894,10 +1015,69 @@ fn scheme(url: &str) -> Option<String> {
         .then(|| s.to_ascii_lowercase())
 }
 
-/// Characters XML 1.0 forbids (C0 controls other than tab, newline and carriage return;
-/// U+FFFE and U+FFFF).
-fn forbidden(c: char) -> bool {
-    (c < ' ' && !matches!(c, '\t' | '\n' | '\r')) || c == '\u{FFFE}' || c == '\u{FFFF}'
+/// Why the parser removes `c` from a document, or `None` when `c` is kept. Removed:
+/// controls other than tab, line feed and carriage return (C0, DEL, C1: XML forbids or
+/// discourages them and they print as nothing or a box), noncharacters (U+FDD0–U+FDEF and
+/// the last two code points of every plane, U+FFFE/U+FFFF included), and the bidi
+/// embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069): invisible, they can
+/// make text display in another order than it reads ("Trojan source"), and the PDF and
+/// EPUB would not agree on them; direction comes from the letters, so Arabic and Hebrew
+/// are unaffected. Kept: the marks U+200E/U+200F/U+061C, joiners (ZWJ, ZWNJ: Persian
+/// words and emoji sequences need them), and everything else.
+pub fn removed_char(c: char) -> Option<&'static str> {
+    let n = c as u32;
+    match n {
+        0x09 | 0x0A | 0x0D => None,
+        0x00..=0x1F | 0x7F..=0x9F => Some("a control character"),
+        0xFDD0..=0xFDEF => Some("a noncharacter"),
+        0x202A..=0x202E | 0x2066..=0x2069 => Some("an invisible bidirectional embedding, override or isolate"),
+        _ if n & 0xFFFE == 0xFFFE => Some("a noncharacter"),
+        _ => None,
+    }
+}
+
+/// Whether `c` never shows as a glyph: the parser removes it ([`removed_char`]), or it is
+/// an invisible format character the shaper hides (variation selectors, the combining
+/// grapheme joiner, Mongolian variation selectors, tag characters of flag sequences).
+pub fn never_printed(c: char) -> bool {
+    removed_char(c).is_some()
+        || matches!(c, '\u{FE00}'..='\u{FE0F}' | '\u{E0100}'..='\u{E01EF}' | '\u{E0020}'..='\u{E007F}' | '\u{034F}' | '\u{180B}'..='\u{180F}')
+}
+
+/// Whether `c` is a combining mark (it attaches to the character before it).
+fn is_combining_mark(c: char) -> bool {
+    !c.is_ascii() && unicode_bidi::bidi_class(c) == unicode_bidi::BidiClass::NSM
+}
+
+/// Whether nothing has been written yet in the innermost paragraph, heading, cell or list
+/// item (inline containers such as emphasis opened at its start count as nothing).
+fn at_block_start(stack: &[Frame]) -> bool {
+    for frame in stack.iter().rev() {
+        if !frame.inlines.is_empty() {
+            return false;
+        }
+        if !matches!(frame.kind, Kind::Emph | Kind::Strong | Kind::Strike | Kind::Link { .. } | Kind::Transparent) {
+            return true;
+        }
+    }
+    true
+}
+
+/// The numeric character references in `s`: byte offset, text, and the character (`None`
+/// when the number names no character).
+fn char_refs(s: &str) -> impl Iterator<Item = (usize, &str, Option<char>)> + '_ {
+    s.match_indices("&#").filter_map(move |(i, _)| {
+        let rest = s.get(i + 2..)?;
+        let end = rest.find(';').filter(|&e| e > 0 && e <= 9)?;
+        let body = rest.get(..end)?;
+        let value = match body.strip_prefix(['x', 'X']) {
+            Some(hex) if !hex.is_empty() && hex.bytes().all(|b| b.is_ascii_hexdigit()) => u32::from_str_radix(hex, 16).ok(),
+            None if body.bytes().all(|b| b.is_ascii_digit()) => body.parse().ok(),
+            _ => return None,
+        };
+        let c = value.and_then(char::from_u32).filter(|&c| c != '\0');
+        Some((i, s.get(i..i + 2 + end + 1)?, c))
+    })
 }
 
 fn align(a: Alignment) -> Align {

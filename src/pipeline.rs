@@ -175,7 +175,18 @@ fn walk(dir: &Path, found: &mut Vec<PathBuf>) -> std::io::Result<()> {
 /// Today every source is Markdown (UTF-8, a BOM accepted). Issue 8: a `.txt` source will be
 /// converted here (`brief::import`), keeping `path` so messages still name the file.
 pub fn load_source(path: &Path, bytes: Vec<u8>) -> Result<Source, Diagnostic> {
-    let src = Source::from_bytes(path, bytes)?;
+    load_source_in(path, bytes, None)
+}
+
+/// [`load_source`] for bytes in a named encoding (`--encoding`; `None` is UTF-8).
+pub fn load_source_in(path: &Path, bytes: Vec<u8>, encoding: Option<&str>) -> Result<Source, Diagnostic> {
+    let src = match encoding.map(|l| (l, Source::encoding_for_label(l))) {
+        None => Source::from_bytes(path, bytes)?,
+        Some((_, Some(enc))) => Source::from_bytes_in(path, bytes, enc)?,
+        Some((label, None)) => {
+            return Err(Diagnostic::error(path.display().to_string(), 1, 1, format!("unknown encoding `{label}`")))
+        }
+    };
     let ext = path.extension().map(|e| e.to_string_lossy().to_ascii_lowercase());
     match ext.as_deref() {
         // A scraped article (plain text or a saved page): imported in memory with the
@@ -339,7 +350,8 @@ pub struct Rendered {
 /// Parses a source and loads its images, with the project config applied (the config's
 /// classification banner when the front matter names none). `None` when it has errors.
 pub fn prepare(src: &Source, config: &Config, diags: &mut Diagnostics) -> Option<(Document, Resources)> {
-    let mut doc = markdown::parse(src, diags);
+    let parse_opts = markdown::ParseOptions { allow_outside: config.allowed_outside() };
+    let mut doc = markdown::parse_with(src, &parse_opts, diags);
     if diags.has_errors() {
         return None;
     }
@@ -355,7 +367,8 @@ pub fn prepare(src: &Source, config: &Config, diags: &mut Diagnostics) -> Option
         };
     }
     let base = src.path.parent().map(Path::to_path_buf).unwrap_or_default();
-    let (res, errors) = Resources::load(&doc, &base, &src.name());
+    let at = crate::resources::positions(&doc, src);
+    let (res, errors) = Resources::load_at(&doc, &base, &src.name(), &at);
     errors.into_iter().for_each(|e| diags.push(e));
     (!diags.has_errors()).then_some((doc, res))
 }
@@ -426,15 +439,10 @@ pub fn render(src: &Source, fonts: &Fonts, opts: &BuildOptions, diags: &mut Diag
 fn build_one(path: &Path, run: &Run<'_>) -> DocReport {
     let opts = run.opts;
     let mut report = DocReport::new(path);
-    let bytes = match std::fs::read(path) {
+    let bytes = match crate::source::read_limited(path, opts.config.build.input_limit()) {
         Ok(b) => b,
-        Err(e) => {
-            report.diagnostics.push(Diagnostic::error(
-                path.display().to_string(),
-                1,
-                1,
-                format!("cannot read file: {e}"),
-            ));
+        Err(d) => {
+            report.diagnostics.push(d);
             return report;
         }
     };
@@ -457,7 +465,7 @@ fn build_one(path: &Path, run: &Run<'_>) -> DocReport {
             return report;
         }
     }
-    let src = match load_source(path, bytes) {
+    let src = match load_source_in(path, bytes, opts.config.build.encoding.as_deref()) {
         Ok(s) => s,
         Err(d) => {
             report.diagnostics.push(d);

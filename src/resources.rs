@@ -42,6 +42,17 @@ impl Resources {
     /// and paths outside the source tree were already reported by the parser with their
     /// line and column, so they are skipped here.
     pub fn load(doc: &crate::doc::Document, base: &std::path::Path, source_name: &str) -> (Resources, Vec<crate::diag::Diagnostic>) {
+        Resources::load_at(doc, base, source_name, &BTreeMap::new())
+    }
+
+    /// [`Resources::load`], with the line and column of each `src` (its first use) for the
+    /// error about an image that is corrupt or truncated.
+    pub fn load_at(
+        doc: &crate::doc::Document,
+        base: &std::path::Path,
+        source_name: &str,
+        at: &BTreeMap<String, (usize, usize)>,
+    ) -> (Resources, Vec<crate::diag::Diagnostic>) {
         let mut res = Resources::default();
         let mut errors = Vec::new();
         let mut srcs = Vec::new();
@@ -53,28 +64,106 @@ impl Resources {
             if res.images.contains_key(&src) || !is_local(&src) {
                 continue;
             }
-            let path = base.join(&src);
+            let path = base.join(crate::doc::percent_decode(&src));
             let Ok(bytes) = std::fs::read(&path) else { continue };
-            match measure(&bytes) {
-                Some((format, width, height)) => {
+            match measure(&bytes).ok_or_else(|| "not a PNG or JPEG file".to_string()).and_then(|m| {
+                verify(&bytes, m.0)?;
+                Ok(m)
+            }) {
+                Ok((format, width, height)) => {
                     res.images.insert(src, ImageData { format, bytes, width, height });
                 }
-                None => errors.push(crate::diag::Diagnostic::error(
-                    source_name,
-                    1,
-                    1,
-                    format!("image {} is not a readable PNG or JPEG file", path.display()),
-                )),
+                Err(why) => {
+                    let (line, column) = at.get(&src).copied().unwrap_or((1, 1));
+                    errors.push(crate::diag::Diagnostic::error(
+                        source_name,
+                        line,
+                        column,
+                        format!("image {} cannot be used: {why}", path.display()),
+                    ))
+                }
             }
         }
         (res, errors)
     }
 }
 
+/// Where each image of a document is first named in its source (line and column): the
+/// first `](src`, else the first occurrence of `src` (front matter `cover:`, reference
+/// definitions). Used to point errors about an image file at the Markdown that uses it.
+pub fn positions(doc: &crate::doc::Document, src: &crate::source::Source) -> BTreeMap<String, (usize, usize)> {
+    let mut out = BTreeMap::new();
+    let mut srcs = Vec::new();
+    crate::doc::visit_images(&doc.blocks, &mut |img| srcs.push(img.src.clone()));
+    srcs.extend(doc.meta.cover.clone());
+    for s in srcs {
+        if s.is_empty() || out.contains_key(&s) {
+            continue;
+        }
+        let found = src.text.find(&format!("]({s}")).map(|i| i + 2).or_else(|| src.text.find(&s));
+        if let Some(offset) = found {
+            out.insert(s, src.line_col(offset));
+        }
+    }
+    out
+}
+
 /// Whether an image reference names a local file (not a URL).
 pub fn is_local(src: &str) -> bool {
     let lower = src.to_ascii_lowercase();
     !(lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("data:") || lower.contains("://"))
+}
+
+/// Largest decoded PNG accepted (bytes of pixels): a small file that inflates to more is a
+/// decompression bomb, refused rather than decoded.
+pub const MAX_DECODED_IMAGE: usize = 256 << 20;
+
+/// Checks that an image is whole: a PNG decodes to its last row (checksums, truncation and
+/// size limits included), a JPEG has its scan and its end-of-image marker. The PDF would
+/// otherwise leave a broken image out without a word.
+pub fn verify(bytes: &[u8], format: ImageFormat) -> Result<(), String> {
+    match format {
+        ImageFormat::Png => {
+            let decoder = png::Decoder::new_with_limits(std::io::Cursor::new(bytes), png::Limits { bytes: MAX_DECODED_IMAGE });
+            let mut reader = decoder.read_info().map_err(|e| format!("broken PNG ({e})"))?;
+            let size = reader.output_buffer_size().ok_or("PNG too large to decode")?;
+            if size > MAX_DECODED_IMAGE {
+                return Err(format!("PNG decodes to {size} bytes, more than the {MAX_DECODED_IMAGE} allowed"));
+            }
+            let mut buf = vec![0; size];
+            reader.next_frame(&mut buf).map_err(|e| format!("broken or truncated PNG ({e})"))?;
+            Ok(())
+        }
+        ImageFormat::Jpeg => {
+            // Segments up to the start of scan, then the entropy-coded data must end in EOI.
+            let mut i = 2;
+            loop {
+                let (Some(&ff), Some(&marker)) = (bytes.get(i), bytes.get(i + 1)) else {
+                    return Err("truncated JPEG (no image data)".into());
+                };
+                if ff != 0xFF {
+                    return Err(format!("broken JPEG (no marker at byte {i})"));
+                }
+                if marker == 0xFF {
+                    i += 1;
+                    continue;
+                }
+                if marker == 0xDA {
+                    break;
+                }
+                let (Some(&hi), Some(&lo)) = (bytes.get(i + 2), bytes.get(i + 3)) else {
+                    return Err("truncated JPEG (no image data)".into());
+                };
+                i += 2 + usize::from(u16::from_be_bytes([hi, lo]));
+            }
+            let scan = bytes.get(i..).unwrap_or_default();
+            if scan.windows(2).any(|w| w == [0xFF, 0xD9]) {
+                Ok(())
+            } else {
+                Err("truncated JPEG (no end-of-image marker)".into())
+            }
+        }
+    }
 }
 
 /// Format and pixel size of PNG or JPEG bytes, from their headers.

@@ -11,7 +11,7 @@ pub(crate) mod outline;
 mod package;
 mod pagemarks;
 mod pages;
-mod rawhtml;
+pub(crate) mod rawhtml;
 mod xhtml;
 
 #[cfg(test)]

@@ -103,6 +103,57 @@ pub(crate) fn convert(html: &str, state: &mut RawState, out: &mut String) {
     }
 }
 
+/// The text a reader sees of `html`, without any markup: what [`convert`] keeps, with
+/// the kept elements unwrapped, references decoded and each `<br>` as `\n`. The PDF sets
+/// raw HTML as this plain text, so both editions show the same words.
+pub(crate) fn plain_text(html: &str) -> String {
+    let mut xhtml = String::new();
+    let mut state = RawState::default();
+    convert(html, &mut state, &mut xhtml);
+    state.close_all(&mut xhtml);
+    let mut out = String::with_capacity(xhtml.len());
+    let mut rest = xhtml.as_str();
+    while let Some(lt) = rest.find('<') {
+        out.push_str(&rest[..lt]);
+        let after = &rest[lt..];
+        let end = after.find('>').map_or(after.len(), |i| i + 1);
+        if after.starts_with("<br") {
+            out.push('\n');
+        }
+        rest = &after[end..];
+    }
+    out.push_str(rest);
+    out.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+}
+
+/// The tags of `html` that are not part of the kept subset (`br` and the phrasing
+/// elements), in order, each with its byte offset in `html` and whether its content goes
+/// too (`script`, `style`, ...). Comments and declarations are not listed.
+pub(crate) fn dropped_tags(html: &str) -> Vec<(String, usize, bool)> {
+    let mut out = Vec::new();
+    let mut at = 0;
+    while at < html.len() {
+        let rest = &html[at..];
+        if let Some(after) = rest.strip_prefix("<!--") {
+            at = html.len() - after.find("-->").map_or(0, |end| after.len() - end - 3);
+        } else if rest.starts_with("<!") || rest.starts_with("<?") {
+            at += rest.find('>').map_or(rest.len(), |end| end + 1);
+        } else if let Some(tag) = Tag::parse(rest) {
+            let opaque = OPAQUE.contains(&tag.name.as_str());
+            if !tag.closing && tag.name != "br" && !KEPT.contains(&tag.name.as_str()) {
+                out.push((tag.name.clone(), at, opaque));
+            }
+            at += tag.len;
+            if opaque && !tag.closing && !tag.self_closing {
+                at = html.len() - skip_until_close(&html[at..], &tag.name).len();
+            }
+        } else {
+            at += rest.get(1..).and_then(|r| r.find('<')).map_or(rest.len(), |i| i + 1);
+        }
+    }
+    out
+}
+
 /// Emits what a tag becomes: a kept element, a word break, or nothing.
 fn tag_out(tag: &Tag, state: &mut RawState, out: &mut String) {
     if tag.name == "br" {
@@ -291,6 +342,20 @@ mod tests {
     #[test]
     fn decodes_references_then_escapes() {
         assert_eq!(run("a&nbsp;&amp;&#x3C;b&gt; & &bogus; <3"), "a\u{a0}&amp;&lt;b&gt; &amp; &amp;bogus; &lt;3");
+    }
+
+    #[test]
+    fn plain_text_is_what_the_epub_shows_without_markup() {
+        assert_eq!(plain_text("<div onclick=x>a &amp; <b>b</b><br>c<script>evil()</script></div>"), " a & b\nc ");
+        assert_eq!(plain_text("<!-- only a comment -->"), "");
+        assert_eq!(plain_text("x &lt;y&gt;"), "x <y>");
+    }
+
+    #[test]
+    fn dropped_tags_are_listed_with_offsets_kept_ones_are_not() {
+        let d = dropped_tags("<b>x</b><!-- <div> --><div class=a>y</div><script>z<p></script><br>");
+        assert_eq!(d, vec![("div".to_string(), 22, false), ("script".to_string(), 42, true)]);
+        assert!(dropped_tags("<!-- unterminated <div>").is_empty());
     }
 
     #[test]

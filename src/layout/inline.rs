@@ -213,11 +213,16 @@ impl Collected {
                     self.push_text(&n.to_string(), &s);
                 }
                 Inline::Html { html } => {
-                    if is_br(html) {
-                        let idx = self.style_index(style);
-                        self.spans.push(Span { text: None, style: idx });
+                    // Raw HTML is set as the plain text the EPUB's safe subset shows (tags
+                    // dropped, script and style content too); a `<br>` breaks the line.
+                    let text = if is_br(html) { "\n".to_string() } else { crate::epub::rawhtml::plain_text(html) };
+                    for (k, piece) in text.split('\n').enumerate() {
+                        if k > 0 {
+                            let idx = self.style_index(style);
+                            self.spans.push(Span { text: None, style: idx });
+                        }
+                        self.push_text(piece, style);
                     }
-                    // Other raw HTML is not rendered (the EPUB drops it too).
                 }
             }
         }

@@ -80,7 +80,82 @@ impl Totals {
 /// right or centred) is judged as TeX's `\raggedright` is: by the white space left at the
 /// line's end, measured against a virtual stretch at the line end (a quarter of the
 /// measure, at least 20 pt), so lines come out evenly ragged and hyphens stay rare.
+///
+/// Paragraphs longer than [`WINDOW_ITEMS`] items (a few thousand words: a runaway paragraph
+/// or a file that is one huge line) are broken window by window, see [`break_windowed`], so
+/// time and memory stay linear in the paragraph's length; ordinary paragraphs get the
+/// optimum over the whole paragraph.
 pub fn break_lines(items: &[Item], measure: f32, justify: bool) -> Vec<usize> {
+    if items.len() <= WINDOW_ITEMS {
+        return break_slice(items, measure, justify);
+    }
+    break_windowed(items, measure, justify)
+}
+
+/// Items beyond which a paragraph is broken in windows (about 2,500 words, 150 lines).
+pub const WINDOW_ITEMS: usize = 8192;
+
+/// Lines at the end of a window that are not kept but set again as the start of the next
+/// window, so a window's free last line never shows.
+const WINDOW_OVERLAP_LINES: usize = 3;
+
+/// Knuth–Plass in windows. Each window of [`WINDOW_ITEMS`] items (starting where a line
+/// starts) is broken as if the paragraph ended there (fill glue and a forced break are
+/// appended); its lines are kept except the last [`WINDOW_OVERLAP_LINES`], and the next
+/// window starts after the last kept break. The optimum is then local to ~150 lines
+/// instead of global, which makes no visible difference in a paragraph that long, while
+/// the breaker's node list and its three tolerance passes stay bounded by the window. A
+/// window that keeps no line (only possible with zero-width material) is doubled until it
+/// does or reaches the paragraph's end, so the loop always advances.
+fn break_windowed(items: &[Item], measure: f32, justify: bool) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut size = WINDOW_ITEMS;
+    while start < items.len() {
+        // A line starts at a box: glue and optional breaks before it vanish, as in assemble.
+        while start < items.len() && !matches!(items[start], Item::Box { .. }) && !is_forced(&items[start]) {
+            start += 1;
+        }
+        if start >= items.len() {
+            break;
+        }
+        if is_forced(&items[start]) {
+            out.push(start);
+            start += 1;
+            continue;
+        }
+        let end = start.saturating_add(size);
+        if end >= items.len() {
+            out.extend(break_slice(&items[start..], measure, justify).into_iter().map(|b| b + start));
+            break;
+        }
+        let mut window: Vec<Item> = items[start..end].to_vec();
+        window.push(Item::Glue { width: 0.0, stretch: 1e6, shrink: 0.0, level: 0 });
+        window.push(Item::Penalty { width: 0.0, cost: -INFINITY, flagged: false, hyphen: None });
+        let breaks = break_slice(&window, measure, justify);
+        let keep = breaks.len().saturating_sub(WINDOW_OVERLAP_LINES);
+        let kept: Vec<usize> = breaks.into_iter().take(keep).filter(|&b| b < end - start).collect();
+        let Some(&last) = kept.last() else {
+            size = size.saturating_mul(2);
+            continue;
+        };
+        out.extend(kept.iter().map(|b| b + start));
+        start += last + 1;
+        size = WINDOW_ITEMS;
+    }
+    let last = items.len().saturating_sub(1);
+    if !items.is_empty() && out.last() != Some(&last) {
+        out.push(last);
+    }
+    out
+}
+
+fn is_forced(item: &Item) -> bool {
+    matches!(item, Item::Penalty { cost, .. } if *cost <= -INFINITY)
+}
+
+/// [`break_lines`] over the whole slice: optimum fit at growing tolerances, then first fit.
+fn break_slice(items: &[Item], measure: f32, justify: bool) -> Vec<usize> {
     if justify {
         for tolerance in [1.0, 3.0, 1000.0] {
             if let Some(b) = optimum_fit(items, measure, tolerance, None) {
@@ -486,6 +561,52 @@ mod tests {
         let mut runs: Vec<&LineRun> = line.runs.iter().collect();
         runs.sort_by(|a, b| a.x.total_cmp(&b.x));
         runs.iter().map(|r| r.glyphs.iter().map(|g| &*g.glyph.text).collect()).collect()
+    }
+
+    #[test]
+    fn a_paragraph_longer_than_a_window_is_broken_in_windows_like_the_whole() {
+        let fonts = Fonts::builtin().unwrap();
+        let words = ["alpha", "be", "gamma", "delta-epsilon", "zeta", "eta", "theta", "iota", "kappa"];
+        let mut text = String::new();
+        for i in 0..12000 {
+            text.push_str(words[i % words.len()]);
+            text.push(' ');
+        }
+        let c = Collected::plain(&text, style());
+        let spec = ParaSpec { fonts: &fonts, hyphenate: Some(hypher::Lang::English), measure: 300.0, justify: true };
+        let mut items = itemize(&c, &spec);
+        // Some forced breaks (hard line breaks) along the way.
+        let mut glue = 0;
+        for item in items.iter_mut() {
+            if let Item::Glue { .. } = item {
+                glue += 1;
+                if glue % 997 == 0 {
+                    *item = Item::Penalty { width: 0.0, cost: -INFINITY, flagged: false, hyphen: None };
+                }
+            }
+        }
+        assert!(items.len() > 2 * WINDOW_ITEMS, "{}", items.len());
+        let windowed = break_lines(&items, 300.0, true);
+        let whole = break_slice(&items, 300.0, true);
+        assert!(windowed.windows(2).all(|w| w[0] < w[1]), "breaks go forward");
+        assert_eq!(windowed.last(), Some(&(items.len() - 1)));
+        // Every forced break is taken.
+        for (i, item) in items.iter().enumerate() {
+            if is_forced(item) {
+                assert!(windowed.contains(&i), "forced break {i} skipped");
+            }
+        }
+        // Nearly the same number of lines as the global optimum, none wider than the measure.
+        let diff = windowed.len().abs_diff(whole.len());
+        assert!(diff * 100 <= whole.len(), "{} lines windowed, {} whole", windowed.len(), whole.len());
+        let lines = assemble(&items, &windowed, 300.0, LineAlign::Justify, false);
+        assert!(lines.iter().all(|l| l.width <= 300.0 + 0.5), "a line overflows");
+        let set_words: usize = lines.iter().map(|l| l.runs.iter().map(|r| r.glyphs.len()).sum::<usize>()).sum();
+        let item_glyphs: usize = items
+            .iter()
+            .map(|i| if let Item::Box { frags, .. } = i { frags.iter().map(|f| f.glyphs.len()).sum() } else { 0 })
+            .sum();
+        assert!(set_words >= item_glyphs, "glyphs lost: {set_words} of {item_glyphs}");
     }
 
     #[test]

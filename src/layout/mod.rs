@@ -110,7 +110,9 @@ pub mod bench {
 pub fn check_coverage(src: &crate::source::Source, fonts: &Fonts, diags: &mut crate::diag::Diagnostics) {
     let mut seen = std::collections::BTreeSet::new();
     for (offset, c) in src.text.char_indices() {
-        if c.is_ascii() || seen.contains(&c) {
+        // Characters the parser removes (with a warning of their own) and invisible format
+        // characters the shaper hides never print.
+        if c.is_ascii() || seen.contains(&c) || crate::markdown::never_printed(c) {
             continue;
         }
         seen.insert(c);
