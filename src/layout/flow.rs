@@ -288,6 +288,10 @@ impl<'a> Flow<'a> {
         let leading = if arabic { leading.max(size * 1.7) } else { leading };
         let n = lines.len();
         let mut i = 0;
+        // Letters and digits of the lines before `i` (page-start offsets), kept as a running
+        // count: recounting from the first line at every page made a paragraph of thousands
+        // of pages quadratic.
+        let mut before = 0;
         while i < n {
             let room = self.lines_that_fit(&lines[i..], styles, leading);
             let rest = n - i;
@@ -315,10 +319,11 @@ impl<'a> Flow<'a> {
                     self.register_notes(&notes);
                 }
             }
+            before += alnum_before(&lines[i..i + take], styles);
             i += take;
             if i < n {
                 // The next page opens inside this paragraph: count what came before.
-                self.here_offset = alnum_before(&lines[..i], styles);
+                self.here_offset = before;
                 self.new_page();
             }
         }
