@@ -296,8 +296,17 @@ struct Builder<'s, 'd> {
     warned_text: BTreeSet<String>,
     /// Folders images may come from besides the source's own tree.
     allow_outside: Vec<PathBuf>,
+    /// Whether nesting beyond [`MAX_CONTAINERS`] was flattened (and warned about).
+    flattened: bool,
+    /// An inline element whose content is dropped (`<script>` …) opened by inline HTML
+    /// and not closed yet: text is dropped until its end tag or the end of the block.
+    opaque_inline: Option<String>,
     diags: &'d mut Diagnostics,
 }
+
+/// Quotes, lists and list items open at once (a list level counts two: list and item)
+/// beyond which deeper ones are flattened.
+const MAX_CONTAINERS: usize = 256;
 
 impl<'s, 'd> Builder<'s, 'd> {
     fn new(src: &'s Source, events: Vec<Ev<'s>>, diags: &'d mut Diagnostics) -> Self {
@@ -334,6 +343,8 @@ impl<'s, 'd> Builder<'s, 'd> {
             warned: BTreeSet::new(),
             warned_text: BTreeSet::new(),
             allow_outside: Vec::new(),
+            flattened: false,
+            opaque_inline: None,
             diags,
         }
     }
@@ -370,6 +381,10 @@ impl<'s, 'd> Builder<'s, 'd> {
     /// Builds the blocks of the events in `range`, skipping footnote definitions.
     fn build(&mut self, range: Range<usize>) -> Vec<Block> {
         let mut stack = vec![Frame::new(Kind::Root, 0)];
+        // For every open tag: whether it opened a frame. Quotes, lists and items deeper than
+        // MAX_CONTAINERS are flattened into the deepest one kept (their text stays), so no
+        // later stage (layout, EPUB, even dropping the tree) recurses without bound.
+        let mut opened: Vec<bool> = Vec::new();
         let mut i = range.start;
         while i < range.end {
             let Some((event, r)) = self.events.get(i).cloned() else {
@@ -378,6 +393,36 @@ impl<'s, 'd> Builder<'s, 'd> {
             if matches!(event, Event::Start(Tag::FootnoteDefinition(_))) {
                 i = matching_end(&self.events, i) + 1;
                 continue;
+            }
+            match &event {
+                Event::Start(Tag::BlockQuote(_) | Tag::List(_) | Tag::Item) => {
+                    let containers = stack
+                        .iter()
+                        .filter(|f| matches!(f.kind, Kind::Quote | Kind::List { .. } | Kind::Item { .. }))
+                        .count();
+                    if containers >= MAX_CONTAINERS {
+                        if !self.flattened {
+                            self.flattened = true;
+                            self.diags.push(self.src.warning_at(
+                                r.start,
+                                format!("lists and quotes nested more than {MAX_CONTAINERS} deep are flattened from here"),
+                            ));
+                        }
+                        opened.push(false);
+                        i += 1;
+                        continue;
+                    }
+                    opened.push(true);
+                }
+                Event::Start(_) => opened.push(true),
+                Event::End(TagEnd::FootnoteDefinition) => {}
+                Event::End(_) => {
+                    if !opened.pop().unwrap_or(true) {
+                        i += 1;
+                        continue;
+                    }
+                }
+                _ => {}
             }
             self.event(&mut stack, event, r);
             i += 1;
@@ -393,7 +438,23 @@ impl<'s, 'd> Builder<'s, 'd> {
     }
 
     fn event(&mut self, stack: &mut Vec<Frame>, event: Event<'s>, r: Range<usize>) {
+        let inline_html = matches!(event, Event::InlineHtml(_));
+        if matches!(
+            event,
+            Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::TableCell | TagEnd::Item | TagEnd::BlockQuote(_))
+        ) {
+            // An inline element left open never reaches past its block.
+            self.opaque_inline = None;
+        }
         match event {
+            Event::InlineHtml(t) if self.opaque_inline.is_some() => {
+                // Inside an inline `<script>` (or another element dropped with its
+                // content): drop everything up to its end tag.
+                if self.opaque_inline.as_deref().is_some_and(|name| crate::epub::rawhtml::closes(&t, name)) {
+                    self.opaque_inline = None;
+                }
+            }
+            Event::Text(_) | Event::Code(_) | Event::SoftBreak | Event::HardBreak if self.opaque_inline.is_some() => {}
             Event::Start(tag) => self.open(stack, tag, r),
             Event::End(TagEnd::FootnoteDefinition) => {}
             Event::End(_) => self.close(stack, r),
@@ -415,6 +476,9 @@ impl<'s, 'd> Builder<'s, 'd> {
             Event::Html(t) | Event::InlineHtml(t) => {
                 let html = self.clean(&t, &r);
                 self.report_html(&html, &r);
+                if inline_html {
+                    self.opaque_inline = crate::epub::rawhtml::unclosed_opaque(&html);
+                }
                 match stack.last_mut().map(|f| &mut f.kind) {
                     Some(Kind::Html { html: block }) => block.push_str(&html),
                     _ => push_inline(stack, Inline::Html { html }),
@@ -982,6 +1046,16 @@ fn check_local_image(src: &Source, url: &str, at: usize, allow_outside: &[PathBu
     let resolved = full.canonicalize().ok();
     if absolute || climbs {
         if resolved.as_deref().is_some_and(in_allowed) {
+            if !full.is_file() {
+                diags.push(src.error_at(at, format!("image file `{url}` not found (looked for {})", full.display())));
+            }
+            return;
+        }
+        // A missing file in an allowed folder cannot be canonicalized: say it is missing,
+        // not that it is refused.
+        let parent_allowed = full.parent().and_then(|p| p.canonicalize().ok()).is_some_and(|p| in_allowed(&p));
+        if resolved.is_none() && parent_allowed {
+            diags.push(src.error_at(at, format!("image file `{url}` not found (looked for {})", full.display())));
             return;
         }
         let what = if absolute { "is an absolute path" } else { "climbs out of the source file's folder" };

@@ -151,6 +151,12 @@ pub fn verify(bytes: &[u8], format: ImageFormat) -> Result<(), String> {
                 if marker == 0xDA {
                     break;
                 }
+                // PDF's DCTDecode reads 8-bit baseline, extended and progressive frames only;
+                // lossless, arithmetic-coded and 12-bit JPEGs would not display.
+                let is_sof = matches!(marker, 0xC0..=0xCF) && !matches!(marker, 0xC4 | 0xC8 | 0xCC);
+                if is_sof && (!matches!(marker, 0xC0..=0xC2) || bytes.get(i + 4) != Some(&8)) {
+                    return Err("JPEG coding PDF readers cannot show (lossless, arithmetic or 12-bit); re-save it as a baseline 8-bit JPEG".into());
+                }
                 let (Some(&hi), Some(&lo)) = (bytes.get(i + 2), bytes.get(i + 3)) else {
                     return Err("truncated JPEG (no image data)".into());
                 };

@@ -81,7 +81,7 @@ impl Source {
             let mut decoder = used.new_decoder_without_bom_handling();
             let skip = encoding_rs::Encoding::for_bom(&bytes).map_or(0, |(_, n)| n);
             let body = bytes.get(skip..).unwrap_or_default();
-            let room = decoder.max_utf8_buffer_length_without_replacement(body.len()).unwrap_or(usize::MAX / 4);
+            let room = decoder.max_utf8_buffer_length_without_replacement(body.len()).unwrap_or(body.len().saturating_mul(3));
             let mut out = String::with_capacity(room);
             let (_, read) = decoder.decode_to_string_without_replacement(body, &mut out, true);
             let (line, column) = Source::new(path.clone(), out).end_line_col();
@@ -89,7 +89,8 @@ impl Source {
                 path.display().to_string(),
                 line,
                 column,
-                format!("not valid {}: bad byte sequence at byte offset {read}", used.name()),
+                // Offsets count from the start of the file, byte order mark included.
+                format!("not valid {}: bad byte sequence at byte offset {}", used.name(), read + skip),
             ));
         }
         Ok(Source::new(path, text.into_owned()))

@@ -246,8 +246,15 @@ fn sixty_deep_nesting_parses_on_a_small_stack() {
             })
             .expect("spawn");
         let (found, quote, diags) = handle.join().expect("no stack overflow");
-        assert_eq!(found, depth);
         assert!(quote);
-        assert_eq!(diags, 0);
+        if depth <= 100 {
+            assert_eq!(found, depth);
+            assert_eq!(diags, 0);
+        } else {
+            // Beyond 256 open quotes, lists and items (128 list levels) the parser flattens
+            // the rest into the deepest level kept, with one warning.
+            assert!((100..=128).contains(&found), "{found}");
+            assert_eq!(diags, 1);
+        }
     }
 }

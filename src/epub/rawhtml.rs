@@ -148,7 +148,9 @@ pub(crate) fn dropped_tags(html: &str) -> Vec<(String, usize, bool)> {
                 at = html.len() - skip_until_close(&html[at..], &tag.name).len();
             }
         } else {
-            at += rest.get(1..).and_then(|r| r.find('<')).map_or(rest.len(), |i| i + 1);
+            // Step over one character (which may be several bytes), then to the next `<`.
+            let step = rest.chars().next().map_or(1, char::len_utf8);
+            at += rest.get(step..).and_then(|r| r.find('<')).map_or(rest.len(), |i| i + step);
         }
     }
     out
@@ -186,6 +188,37 @@ fn tag_out(tag: &Tag, state: &mut RawState, out: &mut String) {
 }
 
 /// The rest of `html` after the end tag of `name` (or nothing if it never closes).
+/// The content-dropping element (`script`, `style` …) an HTML fragment leaves open, if any.
+/// Inline HTML arrives tag by tag (`<script>`, then text, then `</script>`), so the caller
+/// drops the text that follows until [`closes`] sees the end tag.
+pub(crate) fn unclosed_opaque(html: &str) -> Option<String> {
+    let mut at = 0;
+    while let Some(rest) = html.get(at..) {
+        let lt = rest.find('<')?;
+        at += lt;
+        let rest = html.get(at..)?;
+        match Tag::parse(rest) {
+            Some(tag) => {
+                at += tag.len;
+                if OPAQUE.contains(&tag.name.as_str()) && !tag.closing && !tag.self_closing {
+                    let inside = html.get(at..).unwrap_or("");
+                    if !closes(inside, &tag.name) {
+                        return Some(tag.name);
+                    }
+                    at = html.len() - skip_until_close(inside, &tag.name).len();
+                }
+            }
+            None => at += rest.chars().next().map_or(1, char::len_utf8),
+        }
+    }
+    None
+}
+
+/// Whether `html` holds the end tag of element `name`.
+pub(crate) fn closes(html: &str, name: &str) -> bool {
+    html.to_ascii_lowercase().contains(&format!("</{name}"))
+}
+
 fn skip_until_close<'a>(html: &'a str, name: &str) -> &'a str {
     let lower = html.to_ascii_lowercase();
     let needle = format!("</{name}");
@@ -311,6 +344,22 @@ fn decode_ref(name: &str) -> Option<char> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unclosed_opaque_elements_are_found_across_fragments() {
+        assert_eq!(unclosed_opaque("<script>"), Some("script".into()));
+        assert_eq!(unclosed_opaque("<b>é</b><STYLE type=x>"), Some("style".into()));
+        assert_eq!(unclosed_opaque("<script>x</script>"), None);
+        assert_eq!(unclosed_opaque("<b>bold</b>"), None);
+        assert!(closes("x</Script >", "script"));
+        assert!(!closes("</scrip>", "script"));
+    }
+
+    #[test]
+    fn dropped_tags_scan_past_non_ascii_text() {
+        let tags: Vec<String> = dropped_tags("<div>é<script>steal()</script></div>").into_iter().map(|t| t.0).collect();
+        assert!(tags.contains(&"script".to_string()), "{tags:?}");
+    }
 
     fn run(html: &str) -> String {
         let mut state = RawState::default();

@@ -113,7 +113,11 @@ pub(super) fn write_font(file: &mut PdfFile, id: Ref, p: &Prepared) {
 
 /// The `/W` array: runs of consecutive subset ids with their widths.
 fn widths(out: &mut Vec<u8>, e: &Embedded, face: &Face) {
-    out.push(b'[');
+    // `.notdef` (CID 0) is drawn for characters no face has: its width must be the one the
+    // text positions assume, not `/DW`.
+    out.extend_from_slice(b"[0[");
+    int(out, pdf_width(face, 0));
+    out.push(b']');
     let mut open = false;
     for (i, &gid) in e.used.iter().enumerate() {
         // Subset ids are 1, 2, 3, … in `used` order: one run covers them all.
@@ -208,4 +212,26 @@ fn cmap(e: &Embedded) -> Vec<u8> {
     }
     out.extend_from_slice(b"endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::layout::{Color, Item, LaidOut, Page, PlacedGlyph, TextRun};
+
+    #[test]
+    fn notdef_gets_its_own_width_not_the_default() {
+        let Ok(fonts) = Fonts::builtin() else { panic!("fonts") };
+        let face = fonts.face(FontId::SERIF);
+        let a = face.shaper.glyph_index('a').map_or(0, |g| g.0);
+        let glyph = |id: u16, text: &str| PlacedGlyph { id, x: 0.0, advance: 0.0, text: text.into() };
+        let run = TextRun { font: FontId::SERIF, size: 10.0, color: Color::BLACK, y: 10.0, glyphs: vec![glyph(0, "😀"), glyph(a, "a")] };
+        let doc = LaidOut { pages: vec![Page { width: 100.0, height: 100.0, items: vec![Item::Text(run)] }], ..Default::default() };
+        let plan = super::super::text::FontPlan::new(&doc, &fonts);
+        let mut w = Vec::new();
+        widths(&mut w, &plan.faces[0], face);
+        let w = String::from_utf8_lossy(&w).to_string();
+        assert!(w.starts_with(&format!("[0[{}]", pdf_width(face, 0))), "{w}");
+        assert_ne!(pdf_width(face, 0), 1000, "the test means something only if .notdef is not 1000 wide");
+    }
 }

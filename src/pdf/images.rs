@@ -158,7 +158,10 @@ fn jpeg_frame(bytes: &[u8]) -> Option<JpegFrame> {
         let body = bytes.get(pos + 4..pos + 2 + len)?;
         match marker {
             // SOF0–SOF15 except DHT (C4), JPG (C8) and DAC (CC).
-            0xC0..=0xCF if ![0xC4, 0xC8, 0xCC].contains(&marker) => {
+            // Only frames DCTDecode reads (8-bit baseline, extended, progressive); others
+            // are refused here and reported by `resources::verify`.
+            0xC3 | 0xC5..=0xC7 | 0xC9..=0xCB | 0xCD..=0xCF => return None,
+            0xC0..=0xC2 => {
                 return Some(JpegFrame {
                     bits: *body.first()?,
                     height: u16::from_be_bytes([*body.get(1)?, *body.get(2)?]),
@@ -166,7 +169,7 @@ fn jpeg_frame(bytes: &[u8]) -> Option<JpegFrame> {
                     components: *body.get(5)?,
                     adobe,
                 })
-                .filter(|f| f.width > 0 && f.height > 0);
+                .filter(|f| f.width > 0 && f.height > 0 && f.bits == 8);
             }
             0xEE if body.starts_with(b"Adobe") => adobe = true,
             0xD9 | 0xDA => return None,

@@ -276,7 +276,17 @@ fn write_links(file: &mut PdfFile, page: &crate::layout::Page, pref: &PageRef, d
         match target {
             LinkTarget::Uri(uri) if !uri.is_empty() => {
                 d.extend_from_slice(b"/A<</S/URI/URI");
-                literal(&mut d, uri.as_bytes());
+                // A URI action holds 7-bit ASCII: percent-encode every other byte.
+                let mut ascii = Vec::with_capacity(uri.len());
+                for &b in uri.as_bytes() {
+                    if b.is_ascii() && !b.is_ascii_control() {
+                        ascii.push(b);
+                    } else {
+                        ascii.push(b'%');
+                        syntax::hex_byte(&mut ascii, b);
+                    }
+                }
+                literal(&mut d, &ascii);
                 d.extend_from_slice(b">>");
             }
             LinkTarget::Internal(id) if dests.contains_key(id.as_bytes()) => {
@@ -295,6 +305,8 @@ fn write_links(file: &mut PdfFile, page: &crate::layout::Page, pref: &PageRef, d
 
 /// A PDF date (`D:YYYYMMDDHHmmSSZ`) for seconds since the Unix epoch.
 fn pdf_date(secs: i64) -> String {
+    // PDF dates have four-digit years: clamp to 0000–9999.
+    let secs = secs.clamp(-62_167_219_200, 253_402_300_799);
     let t = chrono::DateTime::from_timestamp(secs, 0).unwrap_or_default();
     format!("D:{}Z", t.format("%Y%m%d%H%M%S"))
 }
@@ -369,7 +381,8 @@ mod tests {
     fn dates_follow_the_pdf_format() {
         assert_eq!(pdf_date(1_700_000_000), "D:20231114221320Z");
         assert_eq!(pdf_date(0), "D:19700101000000Z");
-        assert_eq!(pdf_date(i64::MAX), "D:19700101000000Z");
+        assert_eq!(pdf_date(i64::MAX), "D:99991231235959Z");
+        assert_eq!(pdf_date(i64::MIN), "D:00000101000000Z");
     }
 
     #[test]

@@ -51,6 +51,16 @@ pub(super) fn write(file: &mut PdfFile, entries: &[OutlineEntry], pages: &[PageR
         }
     }
 
+    // Each entry's position among its siblings (looking it up per entry was quadratic).
+    let mut position = vec![0usize; entries.len()];
+    for list in children.iter().chain(std::iter::once(&top)) {
+        for (pos, &k) in list.iter().enumerate() {
+            if let Some(p) = position.get_mut(k) {
+                *p = pos;
+            }
+        }
+    }
+
     let mut d = Vec::new();
     for (i, entry) in entries.iter().enumerate() {
         let (Some(&id), Some(kids)) = (ids.get(i), children.get(i)) else {
@@ -66,7 +76,7 @@ pub(super) fn write(file: &mut PdfFile, entries: &[OutlineEntry], pages: &[PageR
         text(&mut d, &entry.title);
         d.extend_from_slice(b"/Parent ");
         reference(&mut d, parent.and_then(|p| ids.get(p).copied()).unwrap_or(root));
-        if let Some(pos) = siblings.iter().position(|&s| s == i) {
+        if let Some(pos) = position.get(i).copied().filter(|&p| siblings.get(p) == Some(&i)) {
             if let Some(prev) = pos.checked_sub(1).and_then(|k| siblings.get(k)).and_then(|&s| ids.get(s)) {
                 d.extend_from_slice(b"/Prev ");
                 reference(&mut d, *prev);
