@@ -339,7 +339,7 @@ impl<'a> Flow<'a> {
         for run in &line.runs {
             let Some(style) = styles.get(run.style) else { continue };
             let y = baseline - style.rise;
-            let mut glyphs: Vec<PlacedGlyph> = Vec::new();
+            let mut glyphs: Vec<PlacedGlyph> = Vec::with_capacity(run.glyphs.len());
             let mut font = None;
             for g in &run.glyphs {
                 if font.is_some_and(|f| f != g.glyph.font) {

@@ -11,7 +11,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, OnceLock};
 
-use super::syntax::{deflate, hex_u16, int, name, reference, PdfFile, Ref};
+use super::syntax::{deflate, hex_u16, int, name, real, reference, PdfFile, Ref};
 use super::text::{pdf_width, Embedded};
 use crate::fonts::{Face, FontId, Fonts};
 
@@ -116,7 +116,7 @@ fn widths(out: &mut Vec<u8>, e: &Embedded, face: &Face) {
     // `.notdef` (CID 0) is drawn for characters no face has: its width must be the one the
     // text positions assume, not `/DW`.
     out.extend_from_slice(b"[0[");
-    int(out, pdf_width(face, 0));
+    real(out, pdf_width(face, 0));
     out.push(b']');
     let mut open = false;
     for (i, &gid) in e.used.iter().enumerate() {
@@ -128,7 +128,7 @@ fn widths(out: &mut Vec<u8>, e: &Embedded, face: &Face) {
         } else {
             out.push(b' ');
         }
-        int(out, pdf_width(face, gid));
+        real(out, pdf_width(face, gid));
     }
     if open {
         out.push(b']');
@@ -231,7 +231,9 @@ mod tests {
         let mut w = Vec::new();
         widths(&mut w, &plan.faces[0], face);
         let w = String::from_utf8_lossy(&w).to_string();
-        assert!(w.starts_with(&format!("[0[{}]", pdf_width(face, 0))), "{w}");
-        assert_ne!(pdf_width(face, 0), 1000, "the test means something only if .notdef is not 1000 wide");
+        let mut notdef = Vec::new();
+        real(&mut notdef, pdf_width(face, 0));
+        assert!(w.starts_with(&format!("[0[{}]", String::from_utf8_lossy(&notdef))), "{w}");
+        assert_ne!(pdf_width(face, 0), 1000.0, "the test means something only if .notdef is not 1000 wide");
     }
 }

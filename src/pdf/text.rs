@@ -11,8 +11,8 @@
 //! cluster extracts as is.
 //!
 //! **Positions.** Each run is placed once with an absolute text matrix (`Tm`) at its first
-//! glyph. Viewers then advance the pen by the glyph widths of the font's `/W` array (whole
-//! thousandths of an em, truncated, see [`pdf_width`]); wherever the next glyph's `x`
+//! glyph. Viewers then advance the pen by the glyph widths of the font's `/W` array
+//! (thousandths of an em to three decimals, see [`pdf_width`]); wherever the next glyph's `x`
 //! differs from that pen position a TJ offset moves it there. That is how kerning and
 //! justification from layout arrive (`Tw` word spacing does nothing for Identity-H fonts).
 //!
@@ -57,12 +57,19 @@ pub(super) struct Embedded {
     new_id: Vec<u16>,
     /// Canonical text by original glyph id (empty: no ToUnicode entry).
     canonical: Vec<Option<Arc<str>>>,
+    /// `/W` width ([`pdf_width`]) by original glyph id, for the glyphs used (and `.notdef`).
+    widths: Vec<f32>,
 }
 
 impl Embedded {
     /// The subset's id for original glyph `gid` (`.notdef` for glyphs not surveyed).
     fn new_id(&self, gid: u16) -> u16 {
         self.new_id.get(usize::from(gid)).copied().unwrap_or(0)
+    }
+
+    /// The `/W` width of original glyph `gid` (0 for glyphs not surveyed).
+    pub fn width(&self, gid: u16) -> f32 {
+        self.widths.get(usize::from(gid)).copied().unwrap_or(0.0)
     }
 
     /// The canonical text of original glyph `gid`.
@@ -148,9 +155,15 @@ impl FontPlan {
             }
             let Some((id, face)) = fonts.iter().nth(index) else { continue };
             let mut used = Vec::new();
+            let mut widths = vec![0.0f32; glyphs.len()];
             let mut new_id = vec![0u16; glyphs.len()];
             let mut canonical = Vec::with_capacity(glyphs.len());
             for (gid, g) in glyphs.into_iter().enumerate() {
+                if g.used || gid == 0 {
+                    if let Some(w) = widths.get_mut(gid) {
+                        *w = pdf_width(face, gid as u16);
+                    }
+                }
                 if g.used && gid != 0 {
                     used.push(gid as u16);
                     if let Some(n) = new_id.get_mut(gid) {
@@ -171,6 +184,7 @@ impl FontPlan {
                 used,
                 new_id,
                 canonical,
+                widths,
             });
         }
         FontPlan { faces, slot }
@@ -230,7 +244,7 @@ impl FontPlan {
                     open = true;
                 }
                 hex_u16(out, embedded.new_id(gid));
-                let pen = drawn_at + pdf_width(face, gid) as f32 * size / 1000.0;
+                let pen = drawn_at + embedded.width(gid) * size / 1000.0;
                 drawn_at = pen;
                 if let Some(next) = run.glyphs.get(i + 1) {
                     let want = (pen - finite(next.x)) * 1000.0 / size;
@@ -267,16 +281,20 @@ fn spells(embedded: &Embedded, face: &Face, glyphs: &[PlacedGlyph], text: &str) 
     rest.is_empty()
 }
 
-/// A glyph's width as the PDF's `/W` array states it: thousandths of an em, truncated.
-pub(super) fn pdf_width(face: &Face, gid: u16) -> i64 {
+/// A glyph's width as the PDF's `/W` array states it: thousandths of an em, rounded to three
+/// decimals (the precision the writer prints). Exact widths keep the viewer's pen on the
+/// glyph positions layout computed, so TJ offsets are only needed where layout really moved
+/// a glyph (kerning, justification), not every few glyphs to correct rounding drift.
+pub(super) fn pdf_width(face: &Face, gid: u16) -> f32 {
     let units = face
         .shaper
         .glyph_hor_advance(rustybuzz::ttf_parser::GlyphId(gid))
         .unwrap_or(0);
     if face.units_per_em > 0.0 {
-        (f32::from(units) * 1000.0 / face.units_per_em) as i64
+        let w = f64::from(units) * 1000.0 / f64::from(face.units_per_em);
+        ((w * 1000.0).round() / 1000.0) as f32
     } else {
-        0
+        0.0
     }
 }
 
