@@ -74,7 +74,9 @@ else
 fi
 if ! command -v typst >/dev/null || ! command -v pandoc >/dev/null; then
   echo "typst: not installed (no comparison)"
-elif ! pandoc "$EXAMPLE" -s -t typst -o "$WORK/example.typ" 2>/dev/null; then
+# (-M keywords=: pandoc 3.9's Typst template writes a keyword list unquoted, which Typst
+# rejects; the keywords do not change the typesetting work.)
+elif ! pandoc "$EXAMPLE" -s -t typst -M keywords= -o "$WORK/example.typ" 2>/dev/null; then
   echo "typst: this pandoc cannot write Typst (needs pandoc >= 3; set PATH to one, e.g. from pypandoc-binary)"
 elif ! typst compile "$WORK/example.typ" "$WORK/typst.pdf" 2>/dev/null; then
   echo "typst: could not compile pandoc's Typst output (no comparison)"
