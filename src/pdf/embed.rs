@@ -1,37 +1,18 @@
 //! Embedding fonts: each used face as a subset, written as a Type 0 font with an
 //! Identity-H encoding over a CIDFontType2 whose CIDs are the subset's glyph ids.
 //!
-//! Subsetting itself is printpdf's (`printpdf::subset_font`, allsorts underneath), given the
-//! used glyph ids in ascending order after `.notdef`: it keeps that order, so subset id
-//! `i + 1` is the `i`-th used glyph, which is how [`super::text`] already numbered the
-//! glyphs in the content streams. Everything around the font program is written here: the
+//! Subsetting itself is typst's `subsetter` crate, given the used glyph ids in ascending
+//! order after `.notdef`: it keeps that order, so subset id `i + 1` is the `i`-th used
+//! glyph, which is how [`super::text`] already numbered the glyphs in the content streams.
+//! (printpdf's `subset_font`, used before, goes through allsorts, which parses a face's
+//! whole glyph table for every subset and needs printpdf's full parse of the face first:
+//! a third of a batch build's time.) Everything around the font program is written here: the
 //! `/W` widths (from the original face, as the text matrix arithmetic assumes), the
 //! descriptor's metrics, and a ToUnicode CMap from each glyph's canonical text.
-
-use std::collections::{BTreeMap, HashMap};
-use std::sync::{Arc, Mutex, OnceLock};
 
 use super::syntax::{deflate, hex_u16, int, name, real, reference, PdfFile, Ref};
 use super::text::{pdf_width, Embedded};
 use crate::fonts::{Face, FontId, Fonts};
-
-/// printpdf's parse of a face, made once per process and face (it costs milliseconds,
-/// and every document embeds the same faces). Keyed by the face's name.
-fn parsed_font(face: &Face) -> Result<Arc<printpdf::ParsedFont>, String> {
-    static CACHE: OnceLock<Mutex<HashMap<&'static str, Arc<printpdf::ParsedFont>>>> = OnceLock::new();
-    let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
-    if let Some(hit) = cache.lock().ok().and_then(|c| c.get(face.name).cloned()) {
-        return Ok(hit);
-    }
-    let mut warnings = Vec::new();
-    let parsed = printpdf::ParsedFont::from_bytes(face.data, 0, &mut warnings)
-        .map(Arc::new)
-        .ok_or_else(|| format!("cannot parse font {} for embedding", face.name))?;
-    if let Ok(mut c) = cache.lock() {
-        c.insert(face.name, parsed.clone());
-    }
-    Ok(parsed)
-}
 
 /// A face made ready to write: everything that costs time (subsetting, compressing the
 /// font program and the CMap) is done here, so faces can be prepared in parallel.
@@ -51,16 +32,19 @@ pub(super) struct Prepared {
 /// Subsets and compresses face `e`.
 pub(super) fn prepare(e: &Embedded, fonts: &Fonts) -> Result<Prepared, String> {
     let face = fonts.face(FontId(e.face));
-    let parsed = parsed_font(face)?;
-    let wanted: BTreeMap<u16, String> = e.used.iter().map(|&g| (g, e.canonical(g).to_string())).collect();
-    let subset = printpdf::subset_font(&parsed, &wanted).map_err(|err| format!("cannot subset {}: {err}", face.name))?;
-    // The content streams assume subset id = position in `used` + 1; allsorts promises it,
-    // and a font that broke the promise would draw wrong glyphs, so check rather than trust.
+    // Subset ids: `.notdef` 0, then the used glyphs in ascending order (1, 2, …), as the
+    // content streams were numbered; composite glyphs' components are appended after.
+    let mut remapper = subsetter::GlyphRemapper::new();
+    for &gid in &e.used {
+        remapper.remap(gid);
+    }
+    // The content streams assume subset id = position in `used` + 1: check, don't trust.
     for (i, &gid) in e.used.iter().enumerate() {
-        if subset.glyph_mapping.get(&gid).map(|m| m.0) != Some(i as u16 + 1) {
+        if remapper.get(gid) != Some(i as u16 + 1) {
             return Err(format!("subsetting {} renumbered glyph {gid} unexpectedly", face.name));
         }
     }
+    let program = subsetter::subset(face.data, 0, &remapper).map_err(|err| format!("cannot subset {}: {err:?}", face.name))?;
     let base = format!("{}+{}", e.tag, face.name);
     let mut widths_arr = Vec::new();
     widths(&mut widths_arr, e, face);
@@ -69,8 +53,8 @@ pub(super) fn prepare(e: &Embedded, fonts: &Fonts) -> Result<Prepared, String> {
     Ok(Prepared {
         widths: widths_arr,
         descriptor,
-        program_len: subset.bytes.len(),
-        program: deflate(&subset.bytes),
+        program_len: program.len(),
+        program: deflate(&program),
         to_unicode: deflate(&cmap(e)),
         base,
     })
