@@ -1,5 +1,6 @@
 //! Page furniture: the title block on the first page, running heads and page numbers.
 
+use rayon::prelude::*;
 use super::flow::{body_style, Flow};
 use super::inline::{Collected, Style};
 use super::linebreak::LineAlign;
@@ -88,7 +89,8 @@ pub(crate) fn running_heads(out: &mut LaidOut, fonts: &Fonts, setup: &PageSetup,
         .filter(|e| e.level <= top_level.max(2))
         .map(|e| (e.page, e.y, e.title.clone()))
         .collect();
-    for (i, page) in out.pages.iter_mut().enumerate() {
+    // Pages are independent here: furnish them in parallel (results in page order).
+    out.pages.par_iter_mut().enumerate().for_each(|(i, page)| {
         // Pages may be portrait or landscape: furniture follows each page's own size.
         let left = setup.margin_left;
         let right = page.width - setup.margin_right;
@@ -120,7 +122,7 @@ pub(crate) fn running_heads(out: &mut LaidOut, fonts: &Fonts, setup: &PageSetup,
             let w = shape::width(&shape::shape(fonts, FontId::SANS_BOLD, 7.5, class));
             page.items.extend(text_items(fonts, FontId::SANS_BOLD, 7.5, BANNER, class, right - w, foot_base).0);
         }
-    }
+    });
 }
 
 /// Shortens text with an ellipsis until it fits `max` points.
