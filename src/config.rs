@@ -356,7 +356,40 @@ impl Config {
                 *slot = v.0;
             }
         }
+        let color = |c: Option<Rgb>| c.map(|Rgb(r, g, b)| crate::layout::Color::rgb8(r, g, b));
+        setup.theme = crate::layout::Theme {
+            text: color(self.theme.text),
+            heading: color(self.theme.heading),
+            accent: color(self.theme.accent),
+            banner: color(self.theme.banner),
+        };
         setup
+    }
+
+    /// The `[theme]` colours as CSS rules appended to the EPUB's stylesheet (empty when the
+    /// project keeps brief's own), so both editions wear the same house colours.
+    pub fn theme_css(&self) -> String {
+        let hex = |Rgb(r, g, b): Rgb| format!("#{r:02x}{g:02x}{b:02x}");
+        let t = &self.theme;
+        let mut css = String::new();
+        if let Some(c) = t.text {
+            css.push_str(&format!("body {{ color: {}; }}\n", hex(c)));
+        }
+        if let Some(c) = t.heading {
+            let c = hex(c);
+            css.push_str(&format!("h1, h2, h3, h4, h5, h6, .titlepage .title {{ color: {c}; }}\n.summary {{ border-left-color: {c}; }}\n"));
+        }
+        if let Some(c) = t.accent {
+            css.push_str(&format!("a {{ color: {}; }}\n", hex(c)));
+        }
+        if let Some(c) = t.banner {
+            let c = hex(c);
+            css.push_str(&format!(".classification {{ color: {c}; border-color: {c}; }}\n"));
+        }
+        if !css.is_empty() {
+            css.insert_str(0, "/* brief.toml [theme] */\n");
+        }
+        css
     }
 
     /// The output folder the config names, resolved from its root.

@@ -401,6 +401,7 @@ pub fn render(src: &Source, fonts: &Fonts, opts: &BuildOptions, diags: &mut Diag
         page_starts: laid.as_ref().map(|l| l.page_starts.clone()).unwrap_or_default(),
         chapter_level: opts.config.document.chapter_level.map(|l| l.0),
         embed_fonts: opts.config.document.epub_fonts || opts.epub_fonts,
+        extra_css: opts.config.theme_css(),
     };
     let (pdf_result, epub_result) = rayon::join(
         || {

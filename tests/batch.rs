@@ -431,3 +431,38 @@ fn watch_rebuilds_on_save_and_survives_errors() {
     let _: PathBuf = p.join("out/w.epub");
     assert!(p.join("out/w.epub").is_file());
 }
+
+#[test]
+fn theme_colours_reach_both_editions() {
+    let dir = TempDir::new("batch-theme");
+    let p = dir.path();
+    let src = "---\ntitle: Themed\nclassification: internal\n---\n\n## Section\n\nProse with [a link](https://example.org).\n";
+    write(&p.join("sources/a.md"), src);
+    // Built first with brief's own colours, then with a theme.
+    let plain = run_in(p, &["build"], &[]);
+    assert_eq!(plain.code(), 0, "{}", plain.dump());
+    let pdf_plain = std::fs::read(p.join("output/a.pdf")).expect("pdf");
+    write(&p.join("brief.toml"), "[theme]\nheading = \"#aa0000\"\nbanner = \"#00aa00\"\naccent = \"#0000aa\"\ntext = \"#111111\"\n");
+    let themed = run_in(p, &["build"], &[]);
+    assert_eq!(themed.code(), 0, "{}", themed.dump());
+    let pdf = std::fs::read(p.join("output/a.pdf")).expect("pdf");
+    assert_ne!(pdf, pdf_plain, "a changed theme rebuilds with other colours");
+    // Page streams are compressed: inflate them all and look for the fill colours.
+    let doc = lopdf::Document::load_mem(&pdf).expect("parse");
+    let mut ops = String::new();
+    for (_, id) in doc.get_pages() {
+        ops.push_str(&String::from_utf8_lossy(&doc.get_page_content(id)));
+    }
+    for (what, rg) in [("heading", "0.667 0 0 rg"), ("banner", "0 0.667 0 rg"), ("link", "0 0 0.667 rg"), ("text", "0.067 0.067 0.067 rg")] {
+        assert!(ops.contains(rg), "{what} colour {rg} missing");
+    }
+    assert!(!ops.contains("0.11 0.208 0.341 rg"), "brief's own heading colour is gone");
+    let epub = std::fs::read(p.join("output/a.epub")).expect("epub");
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(epub)).expect("zip");
+    let name = zip.file_names().find(|n| n.ends_with(".css")).map(str::to_string).expect("a stylesheet");
+    let mut css = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name(&name).expect("entry"), &mut css).expect("read");
+    for rule in ["h1, h2, h3, h4, h5, h6, .titlepage .title { color: #aa0000; }", "a { color: #0000aa; }", ".classification { color: #00aa00;", "body { color: #111111; }"] {
+        assert!(css.contains(rule), "{rule} missing from the EPUB stylesheet");
+    }
+}

@@ -39,6 +39,8 @@ pub struct EpubOptions {
     pub chapter_level: Option<u8>,
     /// Embed the built-in fonts the stylesheet uses (`--epub-fonts`).
     pub embed_fonts: bool,
+    /// CSS appended to the stylesheet (the project's `[theme]` colours).
+    pub extra_css: String,
 }
 
 /// Renders a document as EPUB 3 bytes. The same input gives the same bytes.

@@ -102,10 +102,11 @@ pub(crate) fn build(meta: &Meta, book: &Book, opts: &EpubOptions) -> Result<Vec<
     b.set_modified_date(DateTime::from_timestamp(opts.modified, 0).unwrap_or_default());
     b.add_metadata_opf(Box::new(spliced(&extra_metadata(meta, book))));
     if book.fonts.is_empty() {
-        b.stylesheet(CSS.as_bytes()).map_err(err)?;
+        let css = format!("{CSS}{}", opts.extra_css);
+        b.stylesheet(css.as_bytes()).map_err(err)?;
     } else {
         let paths: Vec<&str> = book.fonts.iter().map(|(p, _)| p.as_str()).collect();
-        let css = fonts::font_face_css(&paths) + CSS;
+        let css = fonts::font_face_css(&paths) + CSS + &opts.extra_css;
         b.stylesheet(css.as_bytes()).map_err(err)?;
         for (path, data) in &book.fonts {
             b.add_resource(path, *data, fonts::MEDIA_TYPE).map_err(err)?;

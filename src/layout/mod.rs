@@ -20,6 +20,7 @@ mod theme;
 mod toc;
 
 pub use page::*;
+pub use theme::Theme;
 
 use crate::doc::Document;
 use crate::fonts::Fonts;
@@ -34,6 +35,8 @@ pub struct PageSetup {
     pub margin_bottom: f32,
     pub margin_left: f32,
     pub margin_right: f32,
+    /// House colours (`brief.toml`'s `[theme]`).
+    pub theme: Theme,
 }
 
 impl Default for PageSetup {
@@ -46,6 +49,7 @@ impl Default for PageSetup {
             margin_bottom: 76.0,
             margin_left: 84.0,
             margin_right: 84.0,
+            theme: Theme::default(),
         }
     }
 }
@@ -81,6 +85,7 @@ pub fn layout(doc: &Document, fonts: &Fonts, res: &Resources, setup: &PageSetup)
     let mut out = flow.finish();
     toc::finish(&mut out, fonts, &contents);
     furniture::running_heads(&mut out, fonts, setup, &doc.meta);
+    theme::recolor(&mut out, &setup.theme);
     out
 }
 
