@@ -3,23 +3,12 @@
 //!
 //! Run: `cargo bench -p brief-bench` (figures in the README).
 
-use brief::diag::Diagnostics;
 use brief::fonts::Fonts;
 use brief::layout::{self, PageSetup};
-use brief::resources::Resources;
-use brief::source::Source;
+use brief_bench::load;
 use criterion::{criterion_group, criterion_main, Criterion};
 use std::hint::black_box;
 use std::path::Path;
-
-fn load(path: &Path) -> Option<(brief::doc::Document, Resources)> {
-    let src = Source::read(path).ok()?;
-    let mut diags = Diagnostics::new();
-    let doc = brief::markdown::parse(&src, &mut diags);
-    let base = path.parent()?.to_path_buf();
-    let (res, _) = Resources::load(&doc, &base, &src.name());
-    Some((doc, res))
-}
 
 fn pdf_options(doc: &brief::doc::Document) -> brief::pdf::PdfOptions {
     brief::pdf::PdfOptions {
