@@ -49,15 +49,6 @@ fn standalone(inlines: &[Inline]) -> bool {
     })
 }
 
-/// A slot's state as seen by the flow.
-enum Slot {
-    Pending,
-    Ready(Preset),
-    /// The helper panicked while setting it: the flow sets it itself (and reports the
-    /// panic as every layout panic is reported), rather than waiting forever.
-    Failed,
-}
-
 /// The standalone top-level paragraphs of a document and their settings as they are made.
 pub(crate) struct PresetTable<'d> {
     paragraphs: Vec<&'d [Inline]>,
@@ -66,7 +57,7 @@ pub(crate) struct PresetTable<'d> {
     /// Whether someone (a helper or the flow) has claimed each slot.
     claimed: Vec<AtomicBool>,
     /// The setting of each slot, once made (taken out by the flow).
-    done: Vec<Mutex<Slot>>,
+    done: Vec<Mutex<Option<Preset>>>,
     /// The next slot helpers try to claim.
     next: AtomicUsize,
     measure: f32,
@@ -87,7 +78,7 @@ impl<'d> PresetTable<'d> {
         let index = paragraphs.iter().enumerate().map(|(i, p)| (key(p), i)).collect();
         PresetTable {
             claimed: paragraphs.iter().map(|_| AtomicBool::new(false)).collect(),
-            done: paragraphs.iter().map(|_| Mutex::new(Slot::Pending)).collect(),
+            done: paragraphs.iter().map(|_| Mutex::new(None)).collect(),
             paragraphs,
             index,
             next: AtomicUsize::new(0),
@@ -114,13 +105,10 @@ impl<'d> PresetTable<'d> {
             if self.claimed.get(i).is_some_and(|c| c.swap(true, Ordering::AcqRel)) {
                 continue; // the flow got there first
             }
-            let made = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.set(fonts, i)));
+            let preset = self.set(fonts, i);
             if let Some(slot) = self.done.get(i) {
                 if let Ok(mut slot) = slot.lock() {
-                    *slot = match made {
-                        Ok(Some(p)) => Slot::Ready(p),
-                        _ => Slot::Failed,
-                    };
+                    *slot = preset;
                 }
             }
         }
@@ -138,18 +126,13 @@ impl<'d> PresetTable<'d> {
         // A helper claimed it and is setting it on another thread (helpers never run on
         // the flow's thread while it waits here, as it does not enter rayon meanwhile).
         loop {
-            let Ok(mut slot) = self.done.get(i)?.lock() else {
-                return self.set(fonts, i);
-            };
-            match std::mem::replace(&mut *slot, Slot::Pending) {
-                Slot::Ready(p) => return Some(p),
-                Slot::Failed => {
-                    drop(slot);
-                    return self.set(fonts, i);
+            if let Ok(mut slot) = self.done.get(i)?.lock() {
+                if let Some(p) = slot.take() {
+                    return Some(p);
                 }
-                Slot::Pending => {}
+            } else {
+                return None;
             }
-            drop(slot);
             std::thread::yield_now();
         }
     }
@@ -177,42 +160,4 @@ pub(crate) fn set_lines(
     let items = itemize(c, &spec);
     let breaks = break_lines(&items, measure, justify);
     assemble(&items, &breaks, measure, align, c.is_rtl())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn para(i: usize) -> Block {
-        let text = format!("Paragraph {i}: regional cooperation on transport corridors continues to deepen, with ministries agreeing on tariffs and border procedures.");
-        Block::Paragraph { content: vec![Inline::text(text)] }
-    }
-
-    #[test]
-    fn every_paragraph_is_set_once_with_the_same_lines_whoever_sets_it() {
-        let Ok(fonts) = Fonts::builtin() else { panic!("fonts") };
-        let mut blocks: Vec<Block> = (0..60).map(para).collect();
-        // A paragraph with a footnote is left to the flow.
-        blocks.push(Block::Paragraph { content: vec![Inline::text("With a note"), Inline::Note { blocks: vec![para(99)] }] });
-        let table = PresetTable::new(&blocks, 300.0, Some(hypher::Lang::English));
-        assert_eq!(table.paragraphs.len(), 60);
-        let widths = |p: &Preset| p.lines.iter().map(|l| l.width).collect::<Vec<f32>>();
-        let mut taken = Vec::new();
-        std::thread::scope(|s| {
-            s.spawn(|| table.work(&fonts));
-            for b in &blocks {
-                if let Block::Paragraph { content } = b {
-                    taken.push(table.take(&fonts, content).map(|p| widths(&p)));
-                }
-            }
-        });
-        assert_eq!(taken.len(), 61);
-        assert!(taken.last().is_some_and(Option::is_none), "the footnoted paragraph is the flow's");
-        for (i, got) in taken.iter().take(60).enumerate() {
-            let alone = table.set(&fonts, i).map(|p| widths(&p));
-            assert_eq!(got, &alone, "paragraph {i}");
-        }
-        // Taking again finds nothing ready: each setting is handed out once.
-        assert!(table.claimed.iter().all(|c| c.load(Ordering::Relaxed)));
-    }
 }
