@@ -77,8 +77,8 @@ pub(crate) struct Flow<'a> {
     pub(crate) carry: Vec<FootNote>,
     pub(crate) placed: std::collections::BTreeSet<usize>,
     pub(crate) note_cache: std::collections::HashMap<usize, FootNote>,
-    /// Paragraphs set ahead by helper threads (preset.rs); taken as they are placed.
-    pub(crate) presets: Option<&'a super::preset::PresetTable<'a>>,
+    /// Paragraphs set ahead, in parallel (preset.rs); taken as they are placed.
+    pub(crate) presets: super::preset::Presets,
     /// Where the flow is in the document tree (see [`TreePos`]): the block path and, while
     /// a paragraph is split across pages, the offset of the next line. `front` is set
     /// while the title block or the contents are placed.
@@ -111,7 +111,7 @@ impl<'a> Flow<'a> {
             carry: Vec::new(),
             placed: Default::default(),
             note_cache: Default::default(),
-            presets: None,
+            presets: Default::default(),
             here: Vec::new(),
             here_offset: 0,
             front: None,
@@ -440,8 +440,7 @@ impl<'a> Flow<'a> {
     /// A body paragraph: justified serif with hyphenation.
     pub fn paragraph(&mut self, content: &[Inline]) {
         let measure = self.measure();
-        let preset = self.presets.and_then(|t| t.take(self.fonts, content));
-        let (c, lines) = match preset {
+        let (c, lines) = match self.presets.remove(&super::preset::key(content)) {
             Some(p) if p.measure == measure => (p.collected, p.lines),
             _ => {
                 let c = self.collect(content, body_style(BODY_SIZE));

@@ -71,26 +71,19 @@ impl PageSetup {
 pub fn layout(doc: &Document, fonts: &Fonts, res: &Resources, setup: &PageSetup) -> LaidOut {
     let setup = &setup.with_paper(doc.meta.papersize.as_deref());
     let hyphenate = hyphenation_lang(&doc.meta.lang);
-    let measure = setup.width - setup.margin_left - setup.margin_right;
-    let table = preset::PresetTable::new(&doc.blocks, measure, hyphenate);
-    let mut out = LaidOut::default();
-    // A helper sets paragraphs ahead on another thread while this one paginates.
-    rayon::scope(|s| {
-        s.spawn(|_| table.work(fonts));
-        let mut flow = flow::Flow::new(fonts, res, setup, hyphenate);
-        // Each new page records what it opens with (LaidOut::page_starts); the first page
-        // opens with the title block.
-        flow.out.page_starts.push(PageStart::Title);
-        flow.front = Some(PageStart::Title);
-        furniture::title_block(&mut flow, &doc.meta);
-        flow.front = Some(PageStart::Contents);
-        let contents = if toc::wanted(doc) { toc::place(&mut flow, doc) } else { Vec::new() };
-        flow.front = None;
-        flow.presets = Some(&table);
-        flow.blocks(&doc.blocks);
-        out = flow.finish();
-        toc::finish(&mut out, fonts, &contents);
-    });
+    let mut flow = flow::Flow::new(fonts, res, setup, hyphenate);
+    // Each new page records what it opens with (LaidOut::page_starts); the first page
+    // opens with the title block.
+    flow.out.page_starts.push(PageStart::Title);
+    flow.front = Some(PageStart::Title);
+    furniture::title_block(&mut flow, &doc.meta);
+    flow.front = Some(PageStart::Contents);
+    let contents = if toc::wanted(doc) { toc::place(&mut flow, doc) } else { Vec::new() };
+    flow.front = None;
+    flow.presets = preset::preset(&doc.blocks, fonts, setup.width - setup.margin_left - setup.margin_right, hyphenate);
+    flow.blocks(&doc.blocks);
+    let mut out = flow.finish();
+    toc::finish(&mut out, fonts, &contents);
     furniture::running_heads(&mut out, fonts, setup, &doc.meta);
     theme::recolor(&mut out, &setup.theme);
     out
