@@ -54,7 +54,7 @@ pub(crate) fn title_page(meta: &Meta) -> String {
     }
     line(&mut out, "date", meta.date.as_deref().unwrap_or(""));
     if let Some(summary) = meta.summary.as_deref().filter(|s| !s.trim().is_empty()) {
-        out.push_str("<section class=\"summary\" aria-label=\"Summary\">\n<p class=\"summary-label\">Summary</p>\n");
+        out.push_str("<section class=\"summary\" aria-label=\"Key points\">\n<p class=\"summary-label\">Key points</p>\n");
         for para in summary.split("\n\n").map(escape::clean_line).filter(|p| !p.is_empty()) {
             out.push_str("<p>");
             push_text(&mut out, &para);
