@@ -8,6 +8,10 @@ use brief::source::Source;
 use std::path::Path;
 use std::time::Instant;
 
+// The allocator the `brief` binary uses, so the figures match it.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let mut args = std::env::args().skip(1);
     let Some(path) = args.next() else {

@@ -5,6 +5,10 @@ use brief::resources::Resources;
 use brief::source::Source;
 use std::path::Path;
 
+// Every bench links this crate: they all run on the allocator the `brief` binary uses.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Reads and parses a Markdown source and loads its images, as a build would; `None` when
 /// the file cannot be read (a corpus outside the repo may be missing).
 pub fn load(path: &Path) -> Option<(brief::doc::Document, Resources)> {

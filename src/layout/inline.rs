@@ -315,6 +315,7 @@ fn itemize_stretch(spans: &[&Span], c: &Collected, spec: &ParaSpec<'_>, items: &
         vec![0; text.len()]
     };
     let breaks: Vec<(usize, BreakOpportunity)> = unicode_linebreak::linebreaks(&text).collect();
+    let mut memo = StyleMemo::new(c.styles.len());
     let mut start = 0;
     for (k, &(pos, _)) in breaks.iter().enumerate() {
         let segment = &text[start..pos];
@@ -323,12 +324,11 @@ fn itemize_stretch(spans: &[&Span], c: &Collected, spec: &ParaSpec<'_>, items: &
         if word_end > start {
             // No hyphen in the last word of a paragraph.
             let hyphenate = if k + 1 == breaks.len() { None } else { spec.hyphenate };
-            push_word(&text, start, word_end, &styles, &levels, c, spec, hyphenate, items);
+            push_word(&text, start, word_end, &styles, &levels, c, spec, hyphenate, &mut memo, items);
         }
         if !space.is_empty() {
             let style = style_at(&styles, word_end);
-            let st = &c.styles[style];
-            let w = shape::width(&shape::shape(spec.fonts, st.font, st.size, " "));
+            let w = memo.space(style, c, spec);
             let (stretch, shrink) = if spec.justify { (w * 0.6, w * 0.35) } else { (0.0, 0.0) };
             items.push(Item::Glue { width: w, stretch, shrink, level: levels.get(word_end).copied().unwrap_or(0) });
         } else if pos < text.len() {
@@ -340,6 +340,44 @@ fn itemize_stretch(spans: &[&Span], c: &Collected, spec: &ParaSpec<'_>, items: &
             items.push(Item::Penalty { width: 0.0, cost, flagged: hyphen, hyphen: None });
         }
         start = pos;
+    }
+}
+
+/// Per-style shapes a paragraph needs again and again (an interword space, a hyphen),
+/// shaped once per paragraph instead of looked up in the word cache at every use.
+struct StyleMemo {
+    space: Vec<Option<f32>>,
+    hyphen: Vec<Option<(Vec<Glyph>, f32)>>,
+}
+
+impl StyleMemo {
+    fn new(styles: usize) -> StyleMemo {
+        StyleMemo { space: vec![None; styles], hyphen: vec![None; styles] }
+    }
+
+    /// Width of an interword space in `style`.
+    fn space(&mut self, style: usize, c: &Collected, spec: &ParaSpec<'_>) -> f32 {
+        if let Some(Some(w)) = self.space.get(style) {
+            return *w;
+        }
+        let w = c.styles.get(style).map_or(0.0, |st| shape::width(&shape::shape(spec.fonts, st.font, st.size, " ")));
+        if let Some(slot) = self.space.get_mut(style) {
+            *slot = Some(w);
+        }
+        w
+    }
+
+    /// A hyphen in `style`: its glyphs and width.
+    fn hyphen(&mut self, style: usize, c: &Collected, spec: &ParaSpec<'_>) -> (Vec<Glyph>, f32) {
+        if let Some(Some(h)) = self.hyphen.get(style) {
+            return h.clone();
+        }
+        let glyphs = c.styles.get(style).map_or_else(Vec::new, |st| shape::shape(spec.fonts, st.font, st.size, "-"));
+        let w = shape::width(&glyphs);
+        if let Some(slot) = self.hyphen.get_mut(style) {
+            *slot = Some((glyphs.clone(), w));
+        }
+        (glyphs, w)
     }
 }
 
@@ -360,6 +398,7 @@ fn push_word(
     c: &Collected,
     spec: &ParaSpec<'_>,
     hyphenate: Option<hypher::Lang>,
+    memo: &mut StyleMemo,
     items: &mut Vec<Item>,
 ) {
     // Cut points: style changes, direction changes, then hyphenation points.
@@ -398,8 +437,7 @@ fn push_word(
         frags.push(Frag { style, level, glyphs, width });
         if hyphen_point {
             push_box(std::mem::take(&mut frags), &c.styles, spec, items);
-            let hyphen = shape::shape(spec.fonts, st.font, st.size, "-");
-            let hw = shape::width(&hyphen);
+            let (hyphen, hw) = memo.hyphen(style, c, spec);
             items.push(Item::Penalty {
                 width: hw,
                 cost: 50.0,
