@@ -28,13 +28,27 @@
 //! [theme]
 //! heading = "#1c3557"         # text, heading, accent, banner colours
 //!
-//! [fonts]
-//! body = "serif"              # serif or sans; headings likewise; code = "mono"
+//! [fonts]                     # built-in families (the defaults shown) ...
+//! body = "serif"              # body text: serif or sans
+//! headings = "sans"           # headings, tables, contents, running heads: sans or serif
+//! code = "mono"               # code: mono
+//!
+//! [fonts.body]                # ... or house faces: TrueType files, relative to this file
+//! regular = "fonts/House-Regular.ttf"      # body needs all four styles,
+//! bold = "fonts/House-Bold.ttf"            # headings regular and bold,
+//! italic = "fonts/House-Italic.ttf"        # code regular
+//! bold_italic = "fonts/House-BoldItalic.ttf"
 //! ```
+//!
+//! A role that names files must name every style it sets (so emphasis never silently
+//! comes out upright); name the regular file again to set a style in it. A missing,
+//! unreadable or unusable font file (not TrueType outlines, a collection, a licence that
+//! forbids embedding) is an error at its `brief.toml:line:col` ([`Config::load`]).
 
 use crate::diag::Diagnostic;
 use crate::layout::PageSetup;
 use serde::{Deserialize, Deserializer, Serialize};
+use toml::Spanned;
 use std::path::{Path, PathBuf};
 
 /// The file name looked for.
@@ -166,13 +180,32 @@ pub struct ThemeSection {
     pub banner: Option<Rgb>,
 }
 
-/// `[fonts]`: which built-in family sets what.
+/// `[fonts]`: the face of each role (see [`crate::fonts`]): a built-in family by name, or a
+/// table of font files relative to `brief.toml`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct FontsSection {
-    pub body: Option<Family>,
-    pub headings: Option<Family>,
-    pub code: Option<Family>,
+    /// Body text: `"serif"` (the default) or `"sans"`, or files `regular`, `bold`, `italic`
+    /// and `bold_italic`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body: Option<Spanned<FontChoice>>,
+    /// Headings, tables, contents, running heads and footers, captions: `"sans"` (the
+    /// default) or `"serif"`, or files `regular` and `bold`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub headings: Option<Spanned<FontChoice>>,
+    /// Code: `"mono"` (the default), or a file `regular`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<Spanned<FontChoice>>,
+}
+
+/// A role's faces as `brief.toml` names them.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum FontChoice {
+    /// A built-in family (`"serif"`, `"sans"`, `"mono"`).
+    Family(Family),
+    /// House faces from font files.
+    Files(FontFiles),
 }
 
 /// A built-in font family.
@@ -182,6 +215,175 @@ pub enum Family {
     Serif,
     Sans,
     Mono,
+}
+
+/// Font files of one role, relative to `brief.toml`'s folder. Which styles a role needs:
+/// body all four, headings `regular` and `bold`, code `regular` ([`Config::parse`] checks).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FontFiles {
+    pub regular: FontPath,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bold: Option<FontPath>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub italic: Option<FontPath>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bold_italic: Option<FontPath>,
+}
+
+impl FontFiles {
+    /// The styles given, with their keys, in a fixed order.
+    pub fn styles(&self) -> impl Iterator<Item = (&'static str, &FontPath)> {
+        [("regular", Some(&self.regular)), ("bold", self.bold.as_ref()), ("italic", self.italic.as_ref()), ("bold_italic", self.bold_italic.as_ref())]
+            .into_iter()
+            .filter_map(|(k, p)| Some((k, p?)))
+    }
+}
+
+/// A font file named in `[fonts]`. Only the path counts for equality and the config's
+/// digest (the font's bytes are hashed by the pipeline).
+#[derive(Debug, Clone)]
+pub struct FontPath {
+    /// The path as written, relative to `brief.toml`'s folder.
+    pub path: PathBuf,
+    /// Where the value is written (`brief.toml`, line, column), for messages; set by
+    /// [`Config::parse`], `None` for a config built in code.
+    pub at: Option<(String, usize, usize)>,
+    /// Byte range of the value in the config text, while parsing.
+    span: Option<std::ops::Range<usize>>,
+}
+
+impl FontPath {
+    /// A path with no place in a config file (for configs built in code).
+    pub fn new(path: impl Into<PathBuf>) -> FontPath {
+        FontPath { path: path.into(), at: None, span: None }
+    }
+
+    /// An error about this file, at its place in `brief.toml` (else at `fallback`'s start).
+    pub fn error(&self, fallback: &Path, message: impl Into<String>) -> Diagnostic {
+        match &self.at {
+            Some((file, line, column)) => Diagnostic::error(file.clone(), *line, *column, message),
+            None => Diagnostic::error(fallback.display().to_string(), 1, 1, message),
+        }
+    }
+}
+
+impl PartialEq for FontPath {
+    fn eq(&self, other: &Self) -> bool {
+        self.path == other.path
+    }
+}
+
+impl Serialize for FontPath {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.path.serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for FontPath {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let spanned = Spanned::<PathBuf>::deserialize(d)?;
+        let span = spanned.span();
+        Ok(FontPath { path: spanned.into_inner(), at: None, span: Some(span) })
+    }
+}
+
+impl<'de> Deserialize<'de> for FontChoice {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = FontChoice;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a font family (\"serif\", \"sans\", \"mono\") or a table of font files")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<FontChoice, E> {
+                match v {
+                    "serif" => Ok(FontChoice::Family(Family::Serif)),
+                    "sans" => Ok(FontChoice::Family(Family::Sans)),
+                    "mono" => Ok(FontChoice::Family(Family::Mono)),
+                    _ => Err(E::custom(format!(
+                        "unknown font family {v:?}: write \"serif\" or \"sans\" (\"mono\" for code), or name font files in a table such as [fonts.body] regular = \"fonts/House-Regular.ttf\""
+                    ))),
+                }
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<FontChoice, A::Error> {
+                FontFiles::deserialize(serde::de::value::MapAccessDeserializer::new(map)).map(FontChoice::Files)
+            }
+        }
+        d.deserialize_any(Visitor)
+    }
+}
+
+impl FontsSection {
+    /// Checks what each role accepts and records where each font file is written.
+    fn check(&mut self, src: &crate::source::Source) -> Result<(), Diagnostic> {
+        // (key, the role's slot, built-in families it takes, styles it takes and needs)
+        let roles: [(&str, &mut Option<Spanned<FontChoice>>, &[Family], &[&str]); 3] = [
+            ("body", &mut self.body, &[Family::Serif, Family::Sans], &["regular", "bold", "italic", "bold_italic"]),
+            ("headings", &mut self.headings, &[Family::Serif, Family::Sans], &["regular", "bold"]),
+            ("code", &mut self.code, &[Family::Mono], &["regular"]),
+        ];
+        for (key, slot, families, styles) in roles {
+            let Some(choice) = slot.as_mut() else { continue };
+            let start = choice.span().start;
+            let names = |fs: &[Family]| {
+                fs.iter().map(|f| format!("\"{}\"", format!("{f:?}").to_lowercase())).collect::<Vec<_>>().join(" or ")
+            };
+            match choice.get_mut() {
+                FontChoice::Family(f) if !families.contains(f) => {
+                    let why = match key {
+                        "code" => "code needs a monospaced face",
+                        _ => "the monospaced family has no bold or italic faces",
+                    };
+                    return Err(src.error_at(
+                        start,
+                        format!("{key} cannot be set in \"{}\" ({why}): write {}, or name font files", format!("{f:?}").to_lowercase(), names(families)),
+                    ));
+                }
+                FontChoice::Family(_) => {}
+                FontChoice::Files(files) => {
+                    for (style, path) in files.styles() {
+                        if !styles.contains(&style) {
+                            let at = path.span.as_ref().map_or(start, |s| s.start);
+                            return Err(src.error_at(
+                                at,
+                                format!("{key} uses no `{style}` face: it takes {}", styles.join(", ")),
+                            ));
+                        }
+                    }
+                    let given: Vec<&str> = files.styles().map(|(k, _)| k).collect();
+                    if let Some(missing) = styles.iter().find(|s| !given.contains(s)) {
+                        return Err(src.error_at(
+                            start,
+                            format!(
+                                "[fonts.{key}] has no `{missing}` file: {key} needs {} (name the regular file again to set that style in it)",
+                                styles.join(", ")
+                            ),
+                        ));
+                    }
+                    for p in [Some(&mut files.regular), files.bold.as_mut(), files.italic.as_mut(), files.bold_italic.as_mut()]
+                        .into_iter()
+                        .flatten()
+                    {
+                        let (line, column) = src.line_col(p.span.as_ref().map_or(start, |s| s.start));
+                        p.at = Some((src.name(), line, column));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Every font file named, with its role's key.
+    pub fn files(&self) -> impl Iterator<Item = (&'static str, &FontPath)> {
+        [("body", &self.body), ("headings", &self.headings), ("code", &self.code)].into_iter().flat_map(|(key, c)| {
+            let files = match c.as_ref().map(Spanned::get_ref) {
+                Some(FontChoice::Files(f)) => f.styles().map(|(_, p)| p).collect(),
+                _ => Vec::new(),
+            };
+            files.into_iter().map(move |p| (key, p))
+        })
+    }
 }
 
 /// A length in points, written as a number of points or a string with a unit
@@ -288,10 +490,16 @@ impl Config {
         }
     }
 
-    /// Reads and checks a config file.
+    /// Reads and checks a config file, and the font files its `[fonts]` names (each must
+    /// exist and be a TrueType font brief can embed), so a bad font is a config error at
+    /// its `brief.toml:line:col` before anything is built.
     pub fn load(file: &Path) -> Result<Config, Diagnostic> {
         let src = crate::source::Source::read(file)?;
-        Config::parse(&src)
+        let config = Config::parse(&src)?;
+        for (_, font) in config.fonts.files() {
+            crate::fonts::load_file(&config.root.join(&font.path)).map_err(|e| font.error(file, e))?;
+        }
+        Ok(config)
     }
 
     /// Parses and checks config text; `src.path` names the file in messages and sets the root.
@@ -305,6 +513,7 @@ impl Config {
             config.root = PathBuf::from(".");
         }
         config.file = Some(src.path.clone());
+        config.fonts.check(src)?;
         if let Some(label) = &config.build.encoding {
             if crate::source::Source::encoding_for_label(label).is_none() {
                 let offset = src.text.find("encoding").unwrap_or(0);
@@ -438,9 +647,15 @@ toc = "auto"
 heading = "#1c3557"
 
 [fonts]
-body = "serif"
-headings = "serif"
+body = "serif"      # or "sans"
+headings = "sans"   # or "serif"
 code = "mono"
+# House faces instead (TrueType files, relative to this file):
+# [fonts.body]
+# regular = "fonts/House-Regular.ttf"
+# bold = "fonts/House-Bold.ttf"
+# italic = "fonts/House-Italic.ttf"
+# bold_italic = "fonts/House-BoldItalic.ttf"
 "##;
 
 #[cfg(test)]
@@ -499,6 +714,55 @@ mod tests {
         let s = c.page_setup();
         assert_eq!((s.width, s.height, s.margin_top), (500.0, 792.0, 72.0));
         assert!((s.margin_left - 72.0).abs() < 0.01);
+    }
+
+    #[test]
+    fn fonts_take_families_or_files_and_bad_ones_point_at_the_value() {
+        let c = parse("[fonts]\nbody = \"sans\"\nheadings = \"serif\"\ncode = \"mono\"\n").unwrap();
+        assert_eq!(c.fonts.body.as_ref().map(|b| b.get_ref().clone()), Some(FontChoice::Family(Family::Sans)));
+        let c = parse("[fonts.headings]\nregular = \"f/H-R.ttf\"\nbold = \"f/H-B.ttf\"\n").unwrap();
+        let files: Vec<_> = c.fonts.files().map(|(k, p)| (k, p.path.clone(), p.at.clone())).collect();
+        assert_eq!(
+            files,
+            [
+                ("headings", PathBuf::from("f/H-R.ttf"), Some(("proj/brief.toml".to_string(), 2, 11))),
+                ("headings", PathBuf::from("f/H-B.ttf"), Some(("proj/brief.toml".to_string(), 3, 8))),
+            ]
+        );
+        let e = parse("[fonts]\nbody = \"comic\"\n").unwrap_err();
+        assert_eq!((e.line, e.column), (2, 8), "{e}");
+        assert!(e.message.contains("unknown font family \"comic\""), "{e}");
+        let e = parse("[fonts]\nbody = \"mono\"\n").unwrap_err();
+        assert_eq!((e.line, e.column), (2, 8), "{e}");
+        assert!(e.message.contains("\"serif\" or \"sans\""), "{e}");
+        let e = parse("[fonts]\ncode = \"sans\"\n").unwrap_err();
+        assert!(e.message.contains("monospaced"), "{e}");
+        let e = parse("[fonts]\nbody = { regular = \"a.ttf\", bold = \"b.ttf\" }\n").unwrap_err();
+        assert_eq!(e.line, 2, "{e}");
+        assert!(e.message.contains("no `italic` file"), "{e}");
+        let e = parse("[fonts.headings]\nregular = \"a.ttf\"\nbold = \"b.ttf\"\nitalic = \"c.ttf\"\n").unwrap_err();
+        assert_eq!((e.line, e.column), (4, 10), "{e}");
+        assert!(e.message.contains("headings uses no `italic` face"), "{e}");
+        let e = parse("[fonts.code]\nregular = \"a.ttf\"\nbolditalic = \"b.ttf\"\n").unwrap_err();
+        assert_eq!(e.line, 3, "{e}");
+        assert!(e.message.contains("bolditalic"), "{e}");
+        // Only the path counts in the digest, not where it is written.
+        let a = parse("[fonts.code]\nregular = \"a.ttf\"\n").unwrap();
+        let b = parse("\n[fonts]\ncode = { regular = \"a.ttf\" }\n").unwrap();
+        assert_eq!(a.digest(), b.digest());
+        assert_eq!(a, b);
+    }
+
+    #[test]
+    fn missing_font_files_fail_the_config_at_their_line() {
+        let dir = std::env::temp_dir().join(format!("brief-config-fonts-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join(FILE_NAME), "[fonts]\ncode = { regular = \"nope/House.ttf\" }\n").unwrap();
+        let e = Config::load(&dir.join(FILE_NAME)).unwrap_err();
+        assert_eq!((e.line, e.column), (2, 20), "{e}");
+        assert!(e.path.ends_with(FILE_NAME), "{e}");
+        assert!(e.message.contains("nope/House.ttf"), "{e}");
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

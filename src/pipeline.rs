@@ -230,15 +230,14 @@ pub fn select_shard(sources: Vec<PathBuf>, k: usize, n: usize) -> Vec<PathBuf> {
 }
 
 /// A digest of everything besides the source and its images that outputs depend on:
-/// brief's version, the built-in fonts, the parsed config, and a fixed timestamp.
+/// brief's version, the fonts (the built-in faces' digest is a compile-time constant; only
+/// font files named in `brief.toml` are hashed, when they are loaded), the parsed config,
+/// and a fixed timestamp.
 fn environment_digest(fonts: &Fonts, opts: &BuildOptions) -> String {
     let mut h = blake3::Hasher::new();
     h.update(b"brief ");
     h.update(env!("CARGO_PKG_VERSION").as_bytes());
-    for (_, face) in fonts.iter() {
-        h.update(face.name.as_bytes());
-        h.update(blake3::hash(face.data).as_bytes());
-    }
+    h.update(&fonts.digest());
     h.update(&opts.config.digest());
     // Embedded fonts change the EPUB. (Which formats are built is left out on purpose:
     // an EPUB built with its PDF carries a page-list, and it stays valid, and up to date,
@@ -269,7 +268,11 @@ pub fn build_all_with(
     opts: &BuildOptions,
     done: &(dyn Fn(&DocReport) + Sync),
 ) -> Result<Vec<DocReport>, String> {
-    let fonts = Fonts::builtin()?;
+    // The faces of `brief.toml`'s `[fonts]` (a bad font file fails the whole run: every
+    // document would be set in it).
+    let fonts = Fonts::for_config(&opts.config.fonts, &opts.config.root).map_err(|d| {
+        format!("{}:{}:{}: {}", d.path, d.line, d.column, d.message)
+    })?;
     std::fs::create_dir_all(&opts.out_dir).map_err(|e| format!("cannot create {}: {e}", opts.out_dir.display()))?;
     let mut builder = rayon::ThreadPoolBuilder::new().stack_size(64 << 20);
     if let Some(j) = opts.jobs {
@@ -402,6 +405,7 @@ pub fn render(src: &Source, fonts: &Fonts, opts: &BuildOptions, diags: &mut Diag
         chapter_level: opts.config.document.chapter_level.map(|l| l.0),
         embed_fonts: opts.config.document.epub_fonts || opts.epub_fonts,
         extra_css: opts.config.theme_css(),
+        fonts: epub::BookFonts::of(fonts),
     };
     let (pdf_result, epub_result) = rayon::join(
         || {

@@ -21,6 +21,7 @@ use crate::doc::Document;
 use crate::layout::PageStart;
 use crate::resources::{ImageData, Resources};
 
+pub use fonts::BookFonts;
 use outline::{Split, TocNode};
 use package::Landmark;
 
@@ -37,8 +38,12 @@ pub struct EpubOptions {
     /// Heading level at which the body is split into chapter files (`brief.toml`'s
     /// `document.chapter_level`); `None`: the document's top level.
     pub chapter_level: Option<u8>,
-    /// Embed the built-in fonts the stylesheet uses (`--epub-fonts`).
+    /// Embed the fonts the stylesheet uses (`--epub-fonts`).
     pub embed_fonts: bool,
+    /// The typefaces of body text, headings and code (`brief.toml`'s `[fonts]`, through
+    /// [`BookFonts::of`]): the stylesheet's font stacks and the faces embedded follow them.
+    /// The default is brief's own faces.
+    pub fonts: BookFonts,
     /// CSS appended to the stylesheet (the project's `[theme]` colours).
     pub extra_css: String,
 }
@@ -81,8 +86,8 @@ pub(crate) struct Book<'r> {
     pub has_tables: bool,
     /// The page-list: (PDF page number, href of its marker), by page; empty without PDF.
     pub page_list: Vec<(usize, String)>,
-    /// The faces to embed: (package path, bytes).
-    pub fonts: Vec<(String, &'static [u8])>,
+    /// The faces to embed.
+    pub fonts: Vec<fonts::Embed>,
 }
 
 /// Renders every page of the book with default options.
@@ -193,6 +198,6 @@ pub(crate) fn render_split<'r>(doc: &Document, res: &'r Resources, opts: &EpubOp
         has_notes: state.notes > 0,
         has_tables: state.tables > 0,
         page_list: state.marks.page_list(),
-        fonts: if opts.embed_fonts { fonts::faces(doc) } else { Vec::new() },
+        fonts: if opts.embed_fonts { fonts::faces(doc, &opts.fonts) } else { Vec::new() },
     }
 }

@@ -101,15 +101,17 @@ pub(crate) fn build(meta: &Meta, book: &Book, opts: &EpubOptions) -> Result<Vec<
     b.set_uuid(identifier(meta));
     b.set_modified_date(DateTime::from_timestamp(opts.modified, 0).unwrap_or_default());
     b.add_metadata_opf(Box::new(spliced(&extra_metadata(meta, book))));
+    let css = fonts::stylesheet(CSS, &opts.fonts) + &opts.extra_css;
     if book.fonts.is_empty() {
-        let css = format!("{CSS}{}", opts.extra_css);
         b.stylesheet(css.as_bytes()).map_err(err)?;
     } else {
-        let paths: Vec<&str> = book.fonts.iter().map(|(p, _)| p.as_str()).collect();
-        let css = fonts::font_face_css(&paths) + CSS + &opts.extra_css;
+        let css = fonts::font_face_css(&book.fonts) + &css;
         b.stylesheet(css.as_bytes()).map_err(err)?;
-        for (path, data) in &book.fonts {
-            b.add_resource(path, *data, fonts::MEDIA_TYPE).map_err(err)?;
+        // Two rules may share a file (a house style set in the regular face): add it once.
+        for (i, face) in book.fonts.iter().enumerate() {
+            if book.fonts[..i].iter().all(|f| f.path != face.path) {
+                b.add_resource(face.path.as_str(), face.data, fonts::MEDIA_TYPE).map_err(err)?;
+            }
         }
     }
 
