@@ -544,10 +544,11 @@ fn layout(file: &Path) -> ExitCode {
         Ok(s) => s,
         Err(code) => return code,
     };
-    let fonts = match brief::fonts::Fonts::builtin() {
+    // The faces the project's `[fonts]` sets, as `brief build` uses.
+    let fonts = match brief::fonts::Fonts::for_config(&config.fonts, &config.root) {
         Ok(f) => f,
-        Err(e) => {
-            eprintln!("brief: error: {e}");
+        Err(d) => {
+            eprintln!("{d}");
             return ExitCode::from(1);
         }
     };

@@ -8,6 +8,7 @@
 //! | headings, tables, contents, running heads and footers, captions | `SANS`, `SANS_BOLD` | Noto Sans |
 //! | code | `MONO` | Noto Sans Mono |
 //! | fallbacks | `SYMBOLS`, `MATH`, `ARABIC`, `HEBREW` | Noto Sans Symbols 2, Math, Arabic, Hebrew |
+//! | text fallbacks (fixed) | `TEXT_SERIF`, `TEXT_SANS` | Noto Serif, Noto Sans |
 //!
 //! (The ids keep the names of the default faces; `SERIF` is "regular body text", whatever
 //! face `brief.toml` puts there.) [`Fonts::builtin`] fills each role with its default face;
@@ -15,7 +16,8 @@
 //! text in Noto Sans (regular, bold, italic, bold italic), `headings = "serif"` sets
 //! headings and furniture in Noto Serif, and a table of files sets a role in house faces.
 //! A character a role's face lacks is set in the first face of the fallback chain that has
-//! it (body, headings, code, then the fallbacks: see `layout::shape`); one that no face has
+//! it (body, headings, the built-in text faces, code, then the fallbacks: see
+//! `layout::shape`); one that no face has
 //! is warned about by `layout::check_coverage`, so text never vanishes silently.
 //!
 //! The built-in faces are compiled into the binary from `fonts/` (Noto, SIL OFL 1.1;
@@ -55,10 +57,16 @@ impl FontId {
     pub const MATH: FontId = FontId(8);
     pub const ARABIC: FontId = FontId(9);
     pub const HEBREW: FontId = FontId(10);
+    /// Always the built-in Noto Serif and Noto Sans (regular): the fallbacks for a
+    /// character that house faces set for body text and headings lack (Cyrillic or Greek
+    /// in a Latin-only house face), so it is set in a text face rather than in the code
+    /// face. With the default config they are the body and heading faces themselves.
+    pub const TEXT_SERIF: FontId = FontId(11);
+    pub const TEXT_SANS: FontId = FontId(12);
 }
 
 /// Number of roles ([`FontId`] `0..ROLES`).
-pub const ROLES: usize = 11;
+pub const ROLES: usize = 13;
 
 /// Digest of the built-in font files (16 hex digits of FNV-1a 64 over `fonts/*.ttf`),
 /// computed by `build.rs` when the crate is compiled.
@@ -265,6 +273,24 @@ impl Fonts {
         &self.faces[usize::from(role)]
     }
 
+    /// Index of the distinct face a role uses (`0..face_count()`): roles sharing a face
+    /// share the index, so the PDF embeds that face once.
+    pub fn face_index(&self, id: FontId) -> usize {
+        usize::from(self.roles[usize::from(id.0) % ROLES])
+    }
+
+    /// A short key naming this set of faces (from [`Self::digest`]), for caches.
+    pub fn cache_key(&self) -> u64 {
+        let mut k = [0u8; 8];
+        k.copy_from_slice(&self.digest[..8]);
+        u64::from_le_bytes(k) | 1
+    }
+
+    /// How many distinct faces there are.
+    pub fn face_count(&self) -> usize {
+        self.faces.len()
+    }
+
     /// Every role with its face, in [`FontId`] order (two roles may share one face).
     pub fn iter(&self) -> impl Iterator<Item = (FontId, &Face)> {
         (0..ROLES as u16).map(|i| (FontId(i), self.face(FontId(i))))
@@ -303,7 +329,7 @@ fn default_roles() -> [Wanted<'static>; ROLES] {
     let [r, b, i, bi] = SERIF_FAMILY;
     let [sr, sb, ..] = SANS_FAMILY;
     let [sy, ma, ar, he] = FALLBACK_FACES;
-    [r, b, i, bi, sr, sb, MONO_FACE, sy, ma, ar, he].map(Wanted::Builtin)
+    [r, b, i, bi, sr, sb, MONO_FACE, sy, ma, ar, he, r, sr].map(Wanted::Builtin)
 }
 
 /// Font files already read in this process, by content: (BLAKE3 of the bytes, bytes, name).
@@ -436,7 +462,10 @@ mod tests {
         assert_ne!(swapped.digest(), default.digest());
         // One face per distinct font, however many roles use it.
         let all_sans = Fonts::for_config(&config("[fonts]\nbody = \"sans\"\nheadings = \"sans\"\n").fonts, Path::new(".")).unwrap();
-        assert_eq!(all_sans.faces.len(), 9);
+        // (Sans regular, bold, italic, bold italic, mono, four fallbacks, and Noto Serif as
+        // the fixed text fallback.)
+        assert_eq!(all_sans.faces.len(), 10);
+        assert_eq!(all_sans.face(FontId::TEXT_SERIF).name, "NotoSerif-Regular");
         assert!(std::ptr::eq(all_sans.face(FontId::SERIF), all_sans.face(FontId::SANS)));
     }
 

@@ -21,8 +21,19 @@ pub struct Glyph {
 }
 
 /// Faces tried, in order, for a character the style's own face lacks.
-const FALLBACK: [FontId; 7] =
-    [FontId::SERIF, FontId::SANS, FontId::MONO, FontId::SYMBOLS, FontId::MATH, FontId::ARABIC, FontId::HEBREW];
+/// The configured text faces first, then the built-in ones (a house face lacking Cyrillic
+/// falls back to Noto, not to the code face), then code and the symbol and script faces.
+const FALLBACK: [FontId; 9] = [
+    FontId::SERIF,
+    FontId::SANS,
+    FontId::TEXT_SERIF,
+    FontId::TEXT_SANS,
+    FontId::MONO,
+    FontId::SYMBOLS,
+    FontId::MATH,
+    FontId::ARABIC,
+    FontId::HEBREW,
+];
 
 /// Shapes `text` at `size` in `font`, falling back per character to other faces.
 /// Characters no face has are shaped in `font` (they show as the font's .notdef box).
@@ -40,6 +51,7 @@ pub fn shape_dir(fonts: &Fonts, font: FontId, size: f32, text: &str, rtl: bool) 
     if text.is_empty() {
         return Vec::new();
     }
+    claim_caches(fonts);
     let style = (font.0, size.to_bits(), rtl);
     let hit = WORDS.with(|c| c.borrow().get(&style).and_then(|m| m.get(text)).cloned());
     if let Some(hit) = hit {
@@ -168,11 +180,23 @@ thread_local! {
     static PLANS: RefCell<HashMap<(u16, rustybuzz::Direction, rustybuzz::Script), rustybuzz::ShapePlan>> =
         RefCell::new(HashMap::new());
     /// Shaped words by style, then text (looked up by `&str`, without allocating).
+    static OWNER: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
     static WORDS: RefCell<FxMap<StyleKey, FxMap<Box<str>, Vec<Glyph>>>> = RefCell::new(FxMap::default());
 }
 
 /// Entries kept in the word cache before it is emptied.
 const WORD_CACHE_LIMIT: usize = 100_000;
+
+/// The caches belong to one set of faces: a `FontId` names a role, and another config may
+/// set that role in another face. Switching sets (a library user laying out with two
+/// configs on one thread) empties them.
+fn claim_caches(fonts: &Fonts) {
+    let key = fonts.cache_key();
+    if OWNER.with(|o| o.replace(key)) != key {
+        WORDS.with(|c| c.borrow_mut().clear());
+        PLANS.with(|c| c.borrow_mut().clear());
+    }
+}
 
 fn shape_run(fonts: &Fonts, font: FontId, size: f32, text: &str, rtl: bool) -> Vec<Glyph> {
     if text.is_empty() {

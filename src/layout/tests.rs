@@ -386,3 +386,24 @@ fn a_heading_that_is_one_long_word_shrinks_instead_of_laddering_hyphens() {
     let joined: String = dump.lines().filter(|l| l.contains("Trans") || l.contains("mar") || l.ends_with('-')).map(|l| l.split(": ").nth(1).unwrap_or("").trim_end_matches('-')).collect();
     assert!(joined.matches("Transkaspiyskiy").count() >= 6, "{dump}");
 }
+
+#[test]
+fn letters_a_house_face_lacks_fall_back_to_a_builtin_text_face_not_to_code() {
+    // Body and headings in a house face without Cyrillic (a copy of Noto Sans Math):
+    // Cyrillic is set in the built-in Noto Serif (the fixed text fallback), never in the
+    // monospaced code face, which comes earlier in no chain now.
+    let dir = std::env::temp_dir().join(format!("brief-house-fallback-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let math = include_bytes!("../../fonts/NotoSansMath-Regular.ttf");
+    std::fs::write(dir.join("House.ttf"), math).unwrap();
+    let toml = "[fonts.body]\nregular = \"House.ttf\"\nbold = \"House.ttf\"\nitalic = \"House.ttf\"\nbold_italic = \"House.ttf\"\n\n[fonts.headings]\nregular = \"House.ttf\"\nbold = \"House.ttf\"\n";
+    let cfg = crate::config::Config::parse(&crate::source::Source::new("brief.toml", toml)).unwrap();
+    let fonts = crate::fonts::Fonts::for_config(&cfg.fonts, &dir).unwrap();
+    assert!(!fonts.face(crate::fonts::FontId::SERIF).has_char('Ж'), "the house face lacks Cyrillic");
+    let glyphs = shape::shape(&fonts, crate::fonts::FontId::SERIF, 10.0, "Жa");
+    assert_eq!(glyphs[0].font, crate::fonts::FontId::TEXT_SERIF);
+    assert_eq!(fonts.face(glyphs[0].font).name, "NotoSerif-Regular");
+    // Latin stays in the house face.
+    assert_eq!(glyphs.last().map(|g| g.font), Some(crate::fonts::FontId::SERIF));
+    std::fs::remove_dir_all(&dir).unwrap();
+}

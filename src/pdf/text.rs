@@ -119,13 +119,14 @@ fn clusters(glyphs: &[PlacedGlyph]) -> impl Iterator<Item = Range<usize>> + '_ {
 impl FontPlan {
     /// Surveys every run: which faces and glyphs are used and what each glyph means.
     pub(super) fn new(doc: &LaidOut, fonts: &Fonts) -> FontPlan {
-        let face_count = fonts.iter().count();
+        // By distinct face, not by role: two roles set in one face embed it once.
+        let face_count = fonts.face_count();
         let mut seen: Vec<Vec<Seen>> = vec![Vec::new(); face_count];
         for run in doc.pages.iter().flat_map(|p| &p.items).filter_map(|item| match item {
             Item::Text(run) if drawable(run) => Some(run),
             _ => None,
         }) {
-            let face_index = usize::from(run.font.0) % face_count.max(1);
+            let face_index = fonts.face_index(run.font);
             let face = fonts.face(run.font);
             let Some(glyphs) = seen.get_mut(face_index) else { continue };
             if glyphs.is_empty() {
@@ -153,7 +154,8 @@ impl FontPlan {
             if !glyphs.iter().any(|g| g.used) {
                 continue;
             }
-            let Some((id, face)) = fonts.iter().nth(index) else { continue };
+            // The first role set in this face stands for it.
+            let Some((id, face)) = fonts.iter().find(|&(id, _)| fonts.face_index(id) == index) else { continue };
             let mut used = Vec::new();
             let mut widths = vec![0.0f32; glyphs.len()];
             let mut new_id = vec![0u16; glyphs.len()];
@@ -192,9 +194,7 @@ impl FontPlan {
 
     /// The embedded face drawing `run`, if any.
     fn embedded(&self, run: &TextRun, fonts: &Fonts) -> Option<&Embedded> {
-        let count = self.slot.len().max(1);
-        let index = (*self.slot.get(usize::from(run.font.0) % count)?)?;
-        let _ = fonts;
+        let index = (*self.slot.get(fonts.face_index(run.font))?)?;
         self.faces.get(index)
     }
 
