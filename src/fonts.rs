@@ -117,6 +117,9 @@ pub struct Face {
     pub line_gap: f32,
     /// Shaping face (also gives ttf-parser's tables through `Deref`).
     pub shaper: rustybuzz::Face<'static>,
+    /// One of the faces compiled in (not a font file): shaping shortcuts checked against
+    /// these faces only apply to them (`layout::shape`).
+    pub builtin: bool,
 }
 
 impl fmt::Debug for Face {
@@ -137,6 +140,7 @@ impl Face {
             descender: f32::from(shaper.descender()),
             line_gap: f32::from(shaper.line_gap()),
             shaper,
+            builtin: BUILTIN.iter().any(|(_, d)| std::ptr::eq(d.as_ptr(), data.as_ptr())),
         })
     }
 
