@@ -29,11 +29,12 @@ echo "brief: $("$BRIEF" --version)"
 "$GEN" "$N" "$WORK/briefs" 2>/dev/null
 echo "corpus: $N generated briefs, $(du -sh "$WORK/briefs" | cut -f1)"
 
-# median SECONDS of RUNS runs of a shell command (after PREPARE, untimed, before each run)
+# median SECONDS of RUNS runs of a shell command (after PREPARE, untimed, before each run;
+# WARMUP untimed runs first, default none)
 median() {
-  local prepare=$1 cmd=$2 runs=$3
+  local prepare=$1 cmd=$2 runs=$3 warmup=${4:-0}
   if command -v hyperfine >/dev/null; then
-    hyperfine --style none --runs "$runs" --prepare "$prepare" --export-json "$WORK/h.json" "$cmd" >/dev/null 2>&1
+    hyperfine --style none --warmup "$warmup" --runs "$runs" --prepare "$prepare" --export-json "$WORK/h.json" "$cmd" >/dev/null 2>&1
     python3 -c 'import json,sys; print("%.4f" % json.load(open(sys.argv[1]))["results"][0]["median"])' "$WORK/h.json"
   else
     local times=()
@@ -64,7 +65,7 @@ if [ -d /dev/shm ] && [ -w /dev/shm ]; then
   echo "  outputs on tmpfs: --jobs 1 ${S1} s, --jobs 2 ${S2} s ($(python3 -c "print('%.0f' % ($N / $S2))") briefs/s)   speed-up $(ratio "$S1" "$S2")x"
 fi
 "$BRIEF" build "$WORK/briefs" -o "$WORK/out" --quiet
-NOOP=$(median "true" "$BRIEF build $WORK/briefs -o $WORK/out --quiet" $((RUNS * 3)))
+NOOP=$(median "true" "$BRIEF build $WORK/briefs -o $WORK/out --quiet" $((RUNS * 3)) 1)
 echo "no-op rebuild: ${NOOP} s"
 if [ -x /usr/bin/time ]; then
   rm -rf "$WORK/out"
@@ -74,10 +75,13 @@ else
   echo "peak memory: /usr/bin/time not installed (apt-get install time)"
 fi
 
-ONE=$(median "true" "$BRIEF build $EXAMPLE -o $WORK/one --force --quiet" $((RUNS * 3)))
+# Single processes of 10-100 ms on a shared machine: many runs (and a warm-up) for a
+# stable median.
+SINGLE=$((RUNS * 20))
+ONE=$(median "true" "$BRIEF build $EXAMPLE -o $WORK/one --force --quiet" "$SINGLE" 5)
 echo "example brief, PDF + EPUB (whole process): ${ONE} s"
 if command -v pandoc >/dev/null; then
-  PANDOC=$(median "true" "pandoc $EXAMPLE -o $WORK/pandoc.epub" $((RUNS * 3)))
+  PANDOC=$(median "true" "pandoc $EXAMPLE -o $WORK/pandoc.epub" "$SINGLE" 3)
   echo "pandoc, EPUB only: ${PANDOC} s  -> brief is $(ratio "$PANDOC" "$ONE")x faster (goal 5x)"
 else
   echo "pandoc: not installed"
@@ -91,6 +95,6 @@ elif ! pandoc "$EXAMPLE" -s -t typst -M keywords= -o "$WORK/example.typ" 2>/dev/
 elif ! typst compile "$WORK/example.typ" "$WORK/typst.pdf" 2>/dev/null; then
   echo "typst: could not compile pandoc's Typst output (no comparison)"
 else
-  TYPST=$(median "true" "typst compile $WORK/example.typ $WORK/typst.pdf" $((RUNS * 3)))
+  TYPST=$(median "true" "typst compile $WORK/example.typ $WORK/typst.pdf" "$SINGLE" 3)
   echo "typst, PDF only: ${TYPST} s  -> brief is $(ratio "$TYPST" "$ONE")x faster (goal 10x)"
 fi
