@@ -257,7 +257,7 @@ impl Fonts {
                     .map_err(|e| (Some(w.clone()), e))?;
                     if let Wanted::File(..) = w {
                         // A font file is a dependency of every output: its bytes count.
-                        h.update(blake3::hash(face.data).as_bytes());
+                        h.update(&content_hash(face.data));
                     }
                     faces.push(face);
                     distinct.push(w);
@@ -343,6 +343,13 @@ fn default_roles() -> [Wanted<'static>; ROLES] {
 /// process: a build reads each house face once, and `brief watch` rebuilding with unchanged
 /// fonts reuses the same bytes instead of leaking them again.
 static LOADED: Mutex<Vec<([u8; 32], &'static [u8], &'static str)>> = Mutex::new(Vec::new());
+
+/// The BLAKE3 digest of a font file's bytes: the one [`load_file`] recorded for them, so a
+/// file is hashed once per run.
+fn content_hash(data: &'static [u8]) -> [u8; 32] {
+    let known = LOADED.lock().ok().and_then(|l| l.iter().find(|(_, d, _)| std::ptr::eq(d.as_ptr(), data.as_ptr())).map(|&(h, ..)| h));
+    known.unwrap_or_else(|| *blake3::hash(data).as_bytes())
+}
 
 /// Reads a font file and checks that brief can typeset with it and embed it: one face
 /// (not a collection), TrueType outlines, a licence that allows embedding subsets.
