@@ -120,6 +120,10 @@ pub struct Face {
     /// One of the faces compiled in (not a font file): shaping shortcuts checked against
     /// these faces only apply to them (`layout::shape`).
     pub builtin: bool,
+    /// Index of this face's table in `layout::pairs` (built-in text faces whose tables
+    /// were generated from these very font files), which shapes common words without
+    /// rustybuzz.
+    pub(crate) pairs: Option<usize>,
 }
 
 impl fmt::Debug for Face {
@@ -141,6 +145,13 @@ impl Face {
             line_gap: f32::from(shaper.line_gap()),
             shaper,
             builtin: BUILTIN.iter().any(|(_, d)| std::ptr::eq(d.as_ptr(), data.as_ptr())),
+            pairs: None,
+        })
+        .map(|mut face| {
+            if face.builtin {
+                face.pairs = crate::layout::pair_table_index(name);
+            }
+            face
         })
     }
 
@@ -209,6 +220,13 @@ impl Fonts {
     /// Fails only if a compiled-in font is corrupt.
     pub fn builtin() -> Result<Fonts, String> {
         Fonts::assemble(default_roles()).map_err(|(_, e)| e)
+    }
+
+    /// The built-in faces with body text in `family` (the roles `body = "sans"` sets).
+    pub(crate) fn builtin_with_body(family: Family) -> Result<Fonts, String> {
+        let mut roles = default_roles();
+        roles[..4].clone_from_slice(&family_faces(family));
+        Fonts::assemble(roles).map_err(|(_, e)| e)
     }
 
     /// The faces `brief.toml`'s `[fonts]` asks for; font files are resolved from `root`

@@ -13,6 +13,7 @@ mod inline;
 mod linebreak;
 mod notes;
 mod page;
+mod pairs;
 mod preset;
 mod shape;
 mod table;
@@ -89,10 +90,20 @@ pub fn layout(doc: &Document, fonts: &Fonts, res: &Resources, setup: &PageSetup)
     out
 }
 
+/// Index of the pair table of a built-in face (see `pairs`), if it has one.
+pub(crate) fn pair_table_index(name: &str) -> Option<usize> {
+    pairs::table_index(name)
+}
+
 /// Entry points for benchmarks of the inner stages (not a stable API).
 #[doc(hidden)]
 pub mod bench {
     use super::*;
+
+    /// The source of `src/layout/pairs_data.rs`, derived from the built-in fonts.
+    pub fn generate_pair_tables() -> Result<String, String> {
+        pairs::generate()
+    }
 
     /// Shapes text in the body face; returns the glyph count.
     pub fn shape(fonts: &Fonts, text: &str) -> usize {

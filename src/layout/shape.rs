@@ -57,7 +57,13 @@ pub fn shape_dir(fonts: &Fonts, font: FontId, size: f32, text: &str, rtl: bool) 
     if let Some(hit) = hit {
         return hit;
     }
-    let out = shape_words(fonts, font, size, text, rtl);
+    // Common words in brief's own faces come from the pair tables (same glyphs and
+    // advances as rustybuzz gives, checked for every string of three characters).
+    let tabled = if rtl { None } else { super::pairs::shape(fonts.face(font), font, size, text) };
+    let out = match tabled {
+        Some(g) => g,
+        None => shape_words(fonts, font, size, text, rtl),
+    };
     WORDS.with(|c| {
         let mut c = c.borrow_mut();
         if c.values().map(HashMap::len).sum::<usize>() >= WORD_CACHE_LIMIT {
@@ -69,7 +75,7 @@ pub fn shape_dir(fonts: &Fonts, font: FontId, size: f32, text: &str, rtl: bool) 
 }
 
 /// [`shape_dir`] without the cache: splits `text` into runs of one face and shapes each.
-fn shape_words(fonts: &Fonts, font: FontId, size: f32, text: &str, rtl: bool) -> Vec<Glyph> {
+pub(super) fn shape_words(fonts: &Fonts, font: FontId, size: f32, text: &str, rtl: bool) -> Vec<Glyph> {
     let mut runs: Vec<Vec<Glyph>> = Vec::new();
     let mut out = Vec::with_capacity(text.len());
     let mut run_start = 0;
@@ -190,7 +196,7 @@ const WORD_CACHE_LIMIT: usize = 100_000;
 /// The caches belong to one set of faces: a `FontId` names a role, and another config may
 /// set that role in another face. Switching sets (a library user laying out with two
 /// configs on one thread) empties them.
-fn claim_caches(fonts: &Fonts) {
+pub(super) fn claim_caches(fonts: &Fonts) {
     let key = fonts.cache_key();
     if OWNER.with(|o| o.replace(key)) != key {
         WORDS.with(|c| c.borrow_mut().clear());
