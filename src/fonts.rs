@@ -115,8 +115,12 @@ pub struct Face {
     pub ascender: f32,
     pub descender: f32,
     pub line_gap: f32,
-    /// Shaping face (also gives ttf-parser's tables through `Deref`).
-    pub shaper: rustybuzz::Face<'static>,
+    /// The parsed font tables (metrics, cmap, names).
+    pub ttf: rustybuzz::ttf_parser::Face<'static>,
+    /// The shaping face, made on first use ([`Face::shaper`]): rustybuzz prepares every
+    /// GSUB/GPOS lookup up front, which cost a tenth of a one-brief build for 13 faces, most
+    /// never shaped with (fallback faces, and words the pair tables shape).
+    shaper: std::sync::OnceLock<rustybuzz::Face<'static>>,
     /// One of the faces compiled in (not a font file): shaping shortcuts checked against
     /// these faces only apply to them (`layout::shape`).
     pub builtin: bool,
@@ -135,15 +139,16 @@ impl fmt::Debug for Face {
 impl Face {
     /// Parses a face from font bytes.
     pub fn parse(name: &'static str, data: &'static [u8]) -> Result<Face, String> {
-        let shaper = rustybuzz::Face::from_slice(data, 0).ok_or_else(|| format!("cannot parse font {name}"))?;
+        let ttf = rustybuzz::ttf_parser::Face::parse(data, 0).map_err(|e| format!("cannot parse font {name}: {e}"))?;
         Ok(Face {
             name,
             data,
-            units_per_em: shaper.units_per_em() as f32,
-            ascender: f32::from(shaper.ascender()),
-            descender: f32::from(shaper.descender()),
-            line_gap: f32::from(shaper.line_gap()),
-            shaper,
+            units_per_em: ttf.units_per_em() as f32,
+            ascender: f32::from(ttf.ascender()),
+            descender: f32::from(ttf.descender()),
+            line_gap: f32::from(ttf.line_gap()),
+            ttf,
+            shaper: std::sync::OnceLock::new(),
             builtin: BUILTIN.iter().any(|(_, d)| std::ptr::eq(d.as_ptr(), data.as_ptr())),
             pairs: None,
         })
@@ -155,14 +160,19 @@ impl Face {
         })
     }
 
+    /// The shaping face (made on first use).
+    pub fn shaper(&self) -> &rustybuzz::Face<'static> {
+        self.shaper.get_or_init(|| rustybuzz::Face::from_face(self.ttf.clone()))
+    }
+
     /// Whether the face has a glyph for `c`.
     pub fn has_char(&self, c: char) -> bool {
-        self.shaper.glyph_index(c).is_some()
+        self.ttf.glyph_index(c).is_some()
     }
 
     /// Advance width of a glyph, in points at `size`.
     pub fn advance(&self, glyph: u16, size: f32) -> f32 {
-        let units = self.shaper.glyph_hor_advance(rustybuzz::ttf_parser::GlyphId(glyph)).unwrap_or(0);
+        let units = self.ttf.glyph_hor_advance(rustybuzz::ttf_parser::GlyphId(glyph)).unwrap_or(0);
         f32::from(units) * size / self.units_per_em
     }
 
@@ -176,7 +186,7 @@ impl Face {
     pub fn family(&self) -> String {
         use rustybuzz::ttf_parser::name_id;
         let find = |id: u16| {
-            self.shaper.names().into_iter().filter(|n| n.name_id == id && n.is_unicode()).find_map(|n| n.to_string())
+            self.ttf.names().into_iter().filter(|n| n.name_id == id && n.is_unicode()).find_map(|n| n.to_string())
         };
         find(name_id::TYPOGRAPHIC_FAMILY)
             .or_else(|| find(name_id::FAMILY))

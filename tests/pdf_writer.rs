@@ -24,7 +24,7 @@ fn run(fonts: &Fonts, font: FontId, size: f32, text: &str, x: f32, y: f32, extra
     let face = fonts.face(font);
     let mut buffer = rustybuzz::UnicodeBuffer::new();
     buffer.push_str(text);
-    let shaped = rustybuzz::shape(&face.shaper, &[], buffer);
+    let shaped = rustybuzz::shape(face.shaper(), &[], buffer);
     let infos = shaped.glyph_infos();
     let positions = shaped.glyph_positions();
     let mut glyphs = Vec::new();

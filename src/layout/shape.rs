@@ -225,9 +225,9 @@ fn shape_uncached(fonts: &Fonts, font: FontId, size: f32, text: &str, rtl: bool)
         let mut plans = plans.borrow_mut();
         let plan = plans.entry((font.0, direction, script, plain)).or_insert_with(|| {
             let features = if plain { PLAIN_OFF.map(|t| rustybuzz::Feature::new(rustybuzz::ttf_parser::Tag::from_bytes(t), 0, ..)).to_vec() } else { Vec::new() };
-            rustybuzz::ShapePlan::new(&face.shaper, direction, Some(script), None, &features)
+            rustybuzz::ShapePlan::new(face.shaper(), direction, Some(script), None, &features)
         });
-        rustybuzz::shape_with_plan(&face.shaper, plan, buffer)
+        rustybuzz::shape_with_plan(face.shaper(), plan, buffer)
     });
     let infos = shaped.glyph_infos();
     let positions = shaped.glyph_positions();

@@ -122,7 +122,7 @@ fn widths(out: &mut Vec<u8>, e: &Embedded, face: &Face) {
 
 /// The font descriptor's entries (all but the font program) for `face` named `base`.
 fn descriptor_dict(out: &mut Vec<u8>, face: &Face, base: &str) {
-    let f = &face.shaper;
+    let f = &face.ttf;
     let scale = |v: f32| (v * 1000.0 / face.units_per_em.max(1.0)).round() as i64;
     let bbox = f.global_bounding_box();
     let italic = f.is_italic() || f.italic_angle() != 0.0;
@@ -207,7 +207,7 @@ mod tests {
     fn notdef_gets_its_own_width_not_the_default() {
         let Ok(fonts) = Fonts::builtin() else { panic!("fonts") };
         let face = fonts.face(FontId::SERIF);
-        let a = face.shaper.glyph_index('a').map_or(0, |g| g.0);
+        let a = face.ttf.glyph_index('a').map_or(0, |g| g.0);
         let glyph = |id: u16, text: &str| PlacedGlyph { id, x: 0.0, advance: 0.0, text: text.into() };
         let run = TextRun { font: FontId::SERIF, size: 10.0, color: Color::BLACK, y: 10.0, glyphs: vec![glyph(0, "😀"), glyph(a, "a")] };
         let doc = LaidOut { pages: vec![Page { width: 100.0, height: 100.0, items: vec![Item::Text(run)] }], ..Default::default() };

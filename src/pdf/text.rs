@@ -55,9 +55,9 @@ pub(super) struct Embedded {
     pub used: Vec<u16>,
     /// Subset id by original glyph id (0: not used).
     new_id: Vec<u16>,
-    /// Canonical text by original glyph id (empty: no ToUnicode entry).
+    /// Canonical text by subset id (0: `.notdef`; `None`: no ToUnicode entry).
     canonical: Vec<Option<Arc<str>>>,
-    /// `/W` width ([`pdf_width`]) by original glyph id, for the glyphs used (and `.notdef`).
+    /// `/W` width ([`pdf_width`]) by subset id (0: `.notdef`).
     widths: Vec<f32>,
 }
 
@@ -67,14 +67,24 @@ impl Embedded {
         self.new_id.get(usize::from(gid)).copied().unwrap_or(0)
     }
 
+    /// Where glyph `gid`'s entries are kept: its subset id, 0 for `.notdef`, `None` for
+    /// glyphs not surveyed.
+    fn slot(&self, gid: u16) -> Option<usize> {
+        match (gid, self.new_id(gid)) {
+            (0, _) => Some(0),
+            (_, 0) => None,
+            (_, n) => Some(usize::from(n)),
+        }
+    }
+
     /// The `/W` width of original glyph `gid` (0 for glyphs not surveyed).
     pub fn width(&self, gid: u16) -> f32 {
-        self.widths.get(usize::from(gid)).copied().unwrap_or(0.0)
+        self.slot(gid).and_then(|i| self.widths.get(i)).copied().unwrap_or(0.0)
     }
 
     /// The canonical text of original glyph `gid`.
     pub fn canonical(&self, gid: u16) -> &str {
-        self.canonical.get(usize::from(gid)).and_then(|t| t.as_deref()).unwrap_or("")
+        self.slot(gid).and_then(|i| self.canonical.get(i)).and_then(|t| t.as_deref()).unwrap_or("")
     }
 }
 
@@ -92,7 +102,7 @@ fn drawable(run: &TextRun) -> bool {
 
 /// The glyph id to draw: `id` if the face has it, else 0 (`.notdef`).
 fn glyph_id(face: &Face, id: u16) -> u16 {
-    if id < face.shaper.number_of_glyphs() {
+    if id < face.ttf.number_of_glyphs() {
         id
     } else {
         0
@@ -121,22 +131,33 @@ impl FontPlan {
     pub(super) fn new(doc: &LaidOut, fonts: &Fonts) -> FontPlan {
         // By distinct face, not by role: two roles set in one face embed it once.
         let face_count = fonts.face_count();
-        let mut seen: Vec<Vec<Seen>> = vec![Vec::new(); face_count];
+        // Per face: the glyphs met, in order of first meeting, and where each glyph id's
+        // entry is (1 + its index; 0: not met). A document uses a few hundred of a face's
+        // thousands of glyphs: a table of `Seen` for every glyph cost more to clear than
+        // the survey itself.
+        let mut seen: Vec<Vec<(u16, Seen)>> = vec![Vec::new(); face_count];
+        let mut index_of: Vec<Vec<u32>> = vec![Vec::new(); face_count];
         for run in doc.pages.iter().flat_map(|p| &p.items).filter_map(|item| match item {
             Item::Text(run) if drawable(run) => Some(run),
             _ => None,
         }) {
             let face_index = fonts.face_index(run.font);
             let face = fonts.face(run.font);
-            let Some(glyphs) = seen.get_mut(face_index) else { continue };
-            if glyphs.is_empty() {
-                glyphs.resize(usize::from(face.shaper.number_of_glyphs()), Seen::default());
+            let (Some(met), Some(index)) = (seen.get_mut(face_index), index_of.get_mut(face_index)) else { continue };
+            if index.is_empty() {
+                index.resize(usize::from(face.ttf.number_of_glyphs()), 0);
             }
             for cluster in clusters(&run.glyphs) {
                 let single = cluster.len() == 1;
                 for i in cluster.clone() {
                     let Some(g) = run.glyphs.get(i) else { continue };
-                    let Some(entry) = glyphs.get_mut(usize::from(glyph_id(face, g.id))) else { continue };
+                    let gid = glyph_id(face, g.id);
+                    let Some(at) = index.get_mut(usize::from(gid)) else { continue };
+                    if *at == 0 {
+                        met.push((gid, Seen::default()));
+                        *at = met.len() as u32;
+                    }
+                    let Some((_, entry)) = met.get_mut(*at as usize - 1) else { continue };
                     entry.used = true;
                     if i == cluster.start && !g.text.is_empty() {
                         let slot = if single { &mut entry.alone } else { &mut entry.head };
@@ -150,31 +171,31 @@ impl FontPlan {
         let mut faces = Vec::new();
         let mut slot = vec![None; face_count];
         let mut tags: Vec<String> = Vec::new();
-        for (index, glyphs) in seen.into_iter().enumerate() {
-            if !glyphs.iter().any(|g| g.used) {
+        for (index, mut met) in seen.into_iter().enumerate() {
+            if !met.iter().any(|(_, g)| g.used) {
                 continue;
             }
             // The first role set in this face stands for it.
             let Some((id, face)) = fonts.iter().find(|&(id, _)| fonts.face_index(id) == index) else { continue };
-            let mut used = Vec::new();
-            let mut widths = vec![0.0f32; glyphs.len()];
-            let mut new_id = vec![0u16; glyphs.len()];
-            let mut canonical = Vec::with_capacity(glyphs.len());
-            for (gid, g) in glyphs.into_iter().enumerate() {
-                if g.used || gid == 0 {
-                    if let Some(w) = widths.get_mut(gid) {
-                        *w = pdf_width(face, gid as u16);
-                    }
+            met.sort_unstable_by_key(|(gid, _)| *gid);
+            let mut used = Vec::with_capacity(met.len());
+            let mut new_id = vec![0u16; usize::from(face.ttf.number_of_glyphs()).max(1)];
+            // Slot 0 is `.notdef`, whether met or not; then the used glyphs in id order.
+            let mut canonical = vec![None];
+            let mut widths = vec![pdf_width(face, 0)];
+            for (gid, g) in met {
+                if gid == 0 {
+                    canonical[0] = g.alone.or(g.head);
+                    continue;
                 }
-                if g.used && gid != 0 {
-                    used.push(gid as u16);
-                    if let Some(n) = new_id.get_mut(gid) {
-                        *n = used.len() as u16;
-                    }
+                used.push(gid);
+                if let Some(n) = new_id.get_mut(usize::from(gid)) {
+                    *n = used.len() as u16;
                 }
                 canonical.push(g.alone.or(g.head));
+                widths.push(pdf_width(face, gid));
             }
-            let tag = subset_tag(face.name, &used, &canonical, &tags);
+            let tag = subset_tag(face.name, &used, &canonical[1..], &tags);
             tags.push(tag.clone());
             if let Some(s) = slot.get_mut(index) {
                 *s = Some(faces.len());
@@ -287,7 +308,7 @@ fn spells(embedded: &Embedded, face: &Face, glyphs: &[PlacedGlyph], text: &str) 
 /// a glyph (kerning, justification), not every few glyphs to correct rounding drift.
 pub(super) fn pdf_width(face: &Face, gid: u16) -> f32 {
     let units = face
-        .shaper
+        .ttf
         .glyph_hor_advance(rustybuzz::ttf_parser::GlyphId(gid))
         .unwrap_or(0);
     if face.units_per_em > 0.0 {
@@ -299,12 +320,13 @@ pub(super) fn pdf_width(face: &Face, gid: u16) -> f32 {
 }
 
 /// Six capital letters naming a subset (the `ABCDEF+` of `ABCDEF+NotoSerif-Regular`),
-/// hashed from the face and the glyphs it keeps, and distinct from `taken`.
+/// hashed from the face and the glyphs it keeps (`used`, with their canonical texts in the
+/// same order), and distinct from `taken`.
 fn subset_tag(name: &str, used: &[u16], canonical: &[Option<Arc<str>>], taken: &[String]) -> String {
     let mut bytes = name.as_bytes().to_vec();
-    for &gid in used {
+    for (i, &gid) in used.iter().enumerate() {
         bytes.extend_from_slice(&gid.to_be_bytes());
-        if let Some(Some(text)) = canonical.get(usize::from(gid)) {
+        if let Some(Some(text)) = canonical.get(i) {
             bytes.extend_from_slice(text.as_bytes());
         }
         bytes.push(0);
@@ -348,7 +370,7 @@ mod tests {
 
     #[test]
     fn subset_tags_are_six_capitals_stable_and_distinct() {
-        let canonical = vec![None, None, None, Some(Arc::from("a"))];
+        let canonical = vec![Some(Arc::from("a"))];
         let a = subset_tag("NotoSerif-Regular", &[3], &canonical, &[]);
         assert_eq!(a.len(), 6);
         assert!(a.chars().all(|c| c.is_ascii_uppercase()));
@@ -361,8 +383,8 @@ mod tests {
     fn used_glyphs_are_renumbered_densely_with_their_canonical_text() {
         let Ok(fonts) = Fonts::builtin() else { panic!("fonts") };
         let face = fonts.face(crate::fonts::FontId::SERIF);
-        let a = face.shaper.glyph_index('a').map_or(0, |g| g.0);
-        let b = face.shaper.glyph_index('b').map_or(0, |g| g.0);
+        let a = face.ttf.glyph_index('a').map_or(0, |g| g.0);
+        let b = face.ttf.glyph_index('b').map_or(0, |g| g.0);
         let run = TextRun {
             font: crate::fonts::FontId::SERIF,
             size: 10.0,
