@@ -22,7 +22,7 @@ use crate::resources::Resources;
 
 /// Lists and quotes indent no further than this many levels, so deep nesting keeps a
 /// usable measure.
-const MAX_INDENT_DEPTH: usize = 8;
+pub(crate) const MAX_INDENT_DEPTH: usize = 8;
 
 /// A frame drawn around content that may cross pages.
 #[derive(Debug, Clone)]
@@ -439,21 +439,27 @@ impl<'a> Flow<'a> {
 
     /// A body paragraph: justified serif with hyphenation.
     pub fn paragraph(&mut self, content: &[Inline]) {
-        let measure = self.measure();
-        let (c, lines) = match self.presets.remove(&super::preset::key(content)) {
-            Some(p) if p.measure == measure => (p.collected, p.lines),
-            _ => {
-                let c = self.collect(content, body_style(BODY_SIZE));
-                let lines = self.set_lines(&c, measure, LineAlign::Justify, true);
-                (c, lines)
-            }
-        };
+        let (c, lines) = self.body_lines(content);
         if c.is_empty() {
             return;
         }
         self.space(PARA_SPACE);
         let x = self.left;
         self.place_lines(&lines, &c.styles, x, BODY_LEADING, BODY_SIZE);
+    }
+
+    /// The lines of a body paragraph at the current measure: set ahead (see `preset`) when
+    /// it was set at this measure, else now.
+    fn body_lines(&mut self, content: &[Inline]) -> (Collected, Vec<Line>) {
+        let measure = self.measure();
+        match self.presets.remove(&super::preset::key(content)) {
+            Some(p) if p.measure == measure => (p.collected, p.lines),
+            _ => {
+                let c = self.collect(content, body_style(BODY_SIZE));
+                let lines = self.set_lines(&c, measure, LineAlign::Justify, true);
+                (c, lines)
+            }
+        }
     }
 
     /// A display size that keeps the longest word of `text` to at most three lines (two
@@ -587,8 +593,7 @@ impl<'a> Flow<'a> {
             if i == 0 && tight {
                 if let Block::Paragraph { content } = b {
                     self.space(2.0);
-                    let c = self.collect(content, body_style(BODY_SIZE));
-                    let lines = self.set_lines(&c, self.measure(), LineAlign::Justify, true);
+                    let (c, lines) = self.body_lines(content);
                     let x = self.left;
                     self.place_lines(&lines, &c.styles, x, BODY_LEADING, BODY_SIZE);
                     continue;

@@ -70,6 +70,12 @@ impl PageSetup {
 
 /// Lays a document out on pages. The front matter's `papersize` overrides the setup's.
 pub fn layout(doc: &Document, fonts: &Fonts, res: &Resources, setup: &PageSetup) -> LaidOut {
+    layout_counted(doc, fonts, res, setup, true).0
+}
+
+/// [`layout`], with paragraphs set ahead or not; also returns how many paragraphs were set
+/// ahead and how many of those the flow did not use (set at a measure it did not give).
+pub(crate) fn layout_counted(doc: &Document, fonts: &Fonts, res: &Resources, setup: &PageSetup, ahead: bool) -> (LaidOut, usize, usize) {
     let setup = &setup.with_paper(doc.meta.papersize.as_deref());
     let hyphenate = hyphenation_lang(&doc.meta.lang);
     let mut flow = flow::Flow::new(fonts, res, setup, hyphenate);
@@ -81,13 +87,17 @@ pub fn layout(doc: &Document, fonts: &Fonts, res: &Resources, setup: &PageSetup)
     flow.front = Some(PageStart::Contents);
     let contents = if toc::wanted(doc) { toc::place(&mut flow, doc) } else { Vec::new() };
     flow.front = None;
-    flow.presets = preset::preset(&doc.blocks, fonts, setup.width - setup.margin_left - setup.margin_right, hyphenate);
+    if ahead {
+        flow.presets = preset::preset(&doc.blocks, fonts, (setup.margin_left, setup.width - setup.margin_right), hyphenate);
+    }
+    let made = flow.presets.len();
     flow.blocks(&doc.blocks);
+    let unused = flow.presets.len();
     let mut out = flow.finish();
     toc::finish(&mut out, fonts, &contents);
     furniture::running_heads(&mut out, fonts, setup, &doc.meta);
     theme::recolor(&mut out, &setup.theme);
-    out
+    (out, made, unused)
 }
 
 /// Index of the pair table of a built-in face (see `pairs`), if it has one.

@@ -2,9 +2,10 @@
 //!
 //! Breaking a paragraph into lines (shaping, hyphenation, Knuth–Plass) is most of the
 //! work of laying out prose, and it depends only on the paragraph and its measure, not on
-//! where the page breaks fall. So before the (sequential) page flow starts, every
-//! top-level paragraph is collected and set at the body measure on rayon's pool; the flow
-//! then takes the set lines instead of setting them itself. Paragraphs whose setting
+//! where the page breaks fall. So before the (sequential) page flow starts, every body
+//! paragraph (at the top level, in list items and in block quotes, at the measure the flow
+//! will give it there) is collected and set on rayon's pool; the flow then takes the set
+//! lines instead of setting them itself. Paragraphs whose setting
 //! depends on the flow's state are left to the flow: those with footnotes (numbered in
 //! document order), images or raw HTML. A result is only used when the flow's measure is
 //! the one it was set at, so the output is the same bytes as without this stage, whatever
@@ -14,10 +15,10 @@ use std::collections::HashMap;
 
 use rayon::prelude::*;
 
-use super::flow::body_style;
+use super::flow::{body_style, MAX_INDENT_DEPTH};
 use super::inline::{itemize, Collected, ParaSpec};
 use super::linebreak::{assemble, break_lines, Line, LineAlign};
-use super::theme::BODY_SIZE;
+use super::theme::{BODY_SIZE, LIST_INDENT, QUOTE_INDENT};
 use crate::doc::{Block, Inline};
 use crate::fonts::Fonts;
 
@@ -49,18 +50,14 @@ fn standalone(inlines: &[Inline]) -> bool {
     })
 }
 
-/// Sets every standalone top-level paragraph of `blocks`, justified at `measure`.
-pub(crate) fn preset(blocks: &[Block], fonts: &Fonts, measure: f32, hyphenate: Option<hypher::Lang>) -> Presets {
-    let paragraphs: Vec<&[Inline]> = blocks
-        .iter()
-        .filter_map(|b| match b {
-            Block::Paragraph { content } if !content.is_empty() && standalone(content) => Some(content.as_slice()),
-            _ => None,
-        })
-        .collect();
+/// Sets every standalone body paragraph of `blocks`, justified, at the measure the flow
+/// will set it at when the text block spans `left..right` (the flow's own edges).
+pub(crate) fn preset(blocks: &[Block], fonts: &Fonts, (left, right): (f32, f32), hyphenate: Option<hypher::Lang>) -> Presets {
+    let mut paragraphs = Vec::new();
+    gather(blocks, left, right, 0, &mut paragraphs);
     paragraphs
         .par_iter()
-        .map(|content| {
+        .map(|&(content, measure)| {
             let collected = Collected::new(content, body_style(BODY_SIZE), &mut |_: &[Block]| 0);
             let lines = set_lines(fonts, hyphenate, &collected, measure, LineAlign::Justify, true);
             (key(content), Preset { measure, collected, lines })
@@ -68,6 +65,32 @@ pub(crate) fn preset(blocks: &[Block], fonts: &Fonts, measure: f32, hyphenate: O
         .collect::<Vec<_>>()
         .into_iter()
         .collect()
+}
+
+/// The standalone paragraphs of `blocks` with the measure of each, following the flow's
+/// indentation of list items and block quotes (`Flow::list`, `Flow::quote`) from a text
+/// block spanning `left..right` at nesting `depth`. A measure guessed wrong only costs the
+/// time: the flow uses a preset only at the measure it was set at.
+fn gather<'a>(blocks: &'a [Block], left: f32, right: f32, depth: usize, out: &mut Vec<(&'a [Inline], f32)>) {
+    for b in blocks {
+        match b {
+            Block::Paragraph { content } if !content.is_empty() && standalone(content) => {
+                out.push((content.as_slice(), (right - left).max(40.0)));
+            }
+            Block::List(list) => {
+                let indent = if depth < MAX_INDENT_DEPTH { LIST_INDENT } else { 0.0 };
+                for item in &list.items {
+                    gather(&item.blocks, left + indent, right, depth + 1, out);
+                }
+            }
+            Block::BlockQuote { blocks } => {
+                let indent = if depth < MAX_INDENT_DEPTH { QUOTE_INDENT } else { 0.0 };
+                let right = if indent > 0.0 { right - indent / 2.0 } else { right };
+                gather(blocks, left + indent, right, depth + 1, out);
+            }
+            _ => {}
+        }
+    }
 }
 
 /// Breaks collected content into lines of `measure` (the flow's `set_lines`, without the

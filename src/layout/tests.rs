@@ -407,3 +407,27 @@ fn letters_a_house_face_lacks_fall_back_to_a_builtin_text_face_not_to_code() {
     assert_eq!(glyphs.last().map(|g| g.font), Some(crate::fonts::FontId::SERIF));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Paragraphs set ahead in parallel (top level, list items at any depth, block quotes)
+/// are all used by the flow, and the pages are the same as when the flow sets them itself.
+#[test]
+fn paragraphs_set_ahead_are_used_and_change_nothing() {
+    let item = |blocks: Vec<Block>| ListItem { blocks, task: None };
+    let nested = Block::List(List { start: None, tight: false, items: vec![item(vec![para(LOREM), para("Second paragraph of a loose item.")])] });
+    let list = Block::List(List {
+        start: Some(1),
+        tight: true,
+        items: vec![item(vec![para(LOREM)]), item(vec![para("Short item."), nested]), item(vec![Block::BlockQuote { blocks: vec![para(LOREM)] }])],
+    });
+    let quote = Block::BlockQuote { blocks: vec![para(LOREM), Block::BlockQuote { blocks: vec![para(LOREM)] }] };
+    let d = doc(vec![para(LOREM), list, quote, para(LOREM)]);
+    let fonts = crate::fonts::Fonts::builtin().unwrap();
+    let res = crate::resources::Resources::default();
+    let (ahead, made, unused) = layout_counted(&d, &fonts, &res, &PageSetup::default(), true);
+    let (alone, none, _) = layout_counted(&d, &fonts, &res, &PageSetup::default(), false);
+    assert_eq!(made, 9, "every paragraph but none inside tables or notes");
+    assert_eq!(unused, 0, "a paragraph was set ahead at a measure the flow did not give it");
+    assert_eq!(none, 0);
+    assert_eq!(dump(&ahead), dump(&alone));
+    assert_eq!(format!("{:?}", ahead.pages), format!("{:?}", alone.pages));
+}
