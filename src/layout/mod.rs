@@ -82,14 +82,21 @@ pub(crate) fn layout_counted(doc: &Document, fonts: &Fonts, res: &Resources, set
     // Each new page records what it opens with (LaidOut::page_starts); the first page
     // opens with the title block.
     flow.out.page_starts.push(PageStart::Title);
-    flow.front = Some(PageStart::Title);
-    furniture::title_block(&mut flow, &doc.meta);
-    flow.front = Some(PageStart::Contents);
-    let contents = if toc::wanted(doc) { toc::place(&mut flow, doc) } else { Vec::new() };
-    flow.front = None;
-    if ahead {
-        flow.presets = preset::preset(&doc.blocks, fonts, (setup.margin_left, setup.width - setup.margin_right), hyphenate);
-    }
+    // The title block and the contents are placed while the body's paragraphs are set
+    // ahead on the other threads (the presets do not depend on where the body starts).
+    let edges = (setup.margin_left, setup.width - setup.margin_right);
+    let (contents, presets) = rayon::join(
+        || {
+            flow.front = Some(PageStart::Title);
+            furniture::title_block(&mut flow, &doc.meta);
+            flow.front = Some(PageStart::Contents);
+            let contents = if toc::wanted(doc) { toc::place(&mut flow, doc) } else { Vec::new() };
+            flow.front = None;
+            contents
+        },
+        || if ahead { preset::preset(&doc.blocks, fonts, edges, hyphenate) } else { Default::default() },
+    );
+    flow.presets = presets;
     let made = flow.presets.len();
     flow.blocks(&doc.blocks);
     let unused = flow.presets.len();

@@ -31,23 +31,25 @@ use std::sync::OnceLock;
 mod data;
 
 /// Characters the tables cover besides printable ASCII (U+0020–U+007E): no-break space,
-/// en and em dashes, curly quotes and the ellipsis.
-pub(crate) const EXTRA: [char; 8] = ['\u{a0}', '\u{2013}', '\u{2014}', '\u{2018}', '\u{2019}', '\u{201c}', '\u{201d}', '\u{2026}'];
+/// en and em dashes, curly quotes, the ellipsis, the middle dot and the bullet.
+pub(crate) const EXTRA: [char; 10] =
+    ['\u{a0}', '\u{2013}', '\u{2014}', '\u{2018}', '\u{2019}', '\u{201c}', '\u{201d}', '\u{2026}', '\u{b7}', '\u{2022}'];
 
 /// Characters the tables cover: printable ASCII, then [`EXTRA`].
 pub(crate) const CHARS: usize = 95 + EXTRA.len();
 
-/// Longest text (in characters) shaped from the tables.
-const MAX_CHARS: usize = 64;
+/// Longest text (in characters) shaped from the tables (headings are shaped whole).
+const MAX_CHARS: usize = 128;
 
 /// The generated table of one face.
 pub(crate) struct FaceData {
     /// PostScript name of the face.
     pub name: &'static str,
-    /// Glyph of each character (see [`unit`]).
-    pub glyphs: [u16; CHARS],
+    /// Glyph of each character (see [`unit`]); `CHARS` of them (tables made for another
+    /// alphabet are not used).
+    pub glyphs: &'static [u16],
     /// Advance of each character's glyph, in design units.
-    pub advances: [u16; CHARS],
+    pub advances: &'static [u16],
     /// Ligatures, longest first: the characters they replace (as [`unit`]s), the glyph and
     /// its advance. Ligature `k` is unit `CHARS + k` in `kerns`.
     pub ligatures: &'static [(&'static [u8], u16, u16)],
@@ -71,7 +73,7 @@ pub(crate) fn table_index(name: &str) -> Option<usize> {
     if data::DIGEST != crate::fonts::BUILTIN_DIGEST {
         return None;
     }
-    data::FACES.iter().position(|f| f.name == name)
+    data::FACES.iter().position(|f| f.name == name && f.glyphs.len() == CHARS && f.advances.len() == CHARS)
 }
 
 fn table(index: usize) -> Option<&'static Table> {
@@ -285,8 +287,8 @@ fn derive(fonts: &crate::fonts::Fonts, id: FontId) -> Result<String, String> {
     let list = |v: Vec<String>| v.join(", ");
     let mut s = String::new();
     s.push_str(&format!("    FaceData {{\n        name: \"{name}\",\n"));
-    s.push_str(&format!("        glyphs: [{}],\n", list(glyphs.iter().map(|g| g.0.to_string()).collect())));
-    s.push_str(&format!("        advances: [{}],\n", list(glyphs.iter().map(|g| g.1.to_string()).collect())));
+    s.push_str(&format!("        glyphs: &[{}],\n", list(glyphs.iter().map(|g| g.0.to_string()).collect())));
+    s.push_str(&format!("        advances: &[{}],\n", list(glyphs.iter().map(|g| g.1.to_string()).collect())));
     s.push_str(&format!(
         "        ligatures: &[{}],\n",
         list(ligs.iter().map(|(seq, g, a)| format!("(&{seq:?}, {g}, {a})")).collect())
