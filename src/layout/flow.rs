@@ -79,6 +79,7 @@ pub(crate) struct Flow<'a> {
     pub(crate) note_cache: std::collections::HashMap<usize, FootNote>,
     /// Paragraphs set ahead, in parallel (preset.rs); taken as they are placed.
     pub(crate) presets: super::preset::Presets,
+    pub(crate) table_presets: super::preset::TablePresets,
     /// Where the flow is in the document tree (see [`TreePos`]): the block path and, while
     /// a paragraph is split across pages, the offset of the next line. `front` is set
     /// while the title block or the contents are placed.
@@ -112,6 +113,7 @@ impl<'a> Flow<'a> {
             placed: Default::default(),
             note_cache: Default::default(),
             presets: Default::default(),
+            table_presets: Default::default(),
             here: Vec::new(),
             here_offset: 0,
             front: None,

@@ -96,10 +96,10 @@ pub(crate) fn layout_counted(doc: &Document, fonts: &Fonts, res: &Resources, set
         },
         || if ahead { preset::preset(&doc.blocks, fonts, edges, hyphenate) } else { Default::default() },
     );
-    flow.presets = presets;
-    let made = flow.presets.len();
+    (flow.presets, flow.table_presets) = presets;
+    let made = flow.presets.len() + flow.table_presets.len();
     flow.blocks(&doc.blocks);
-    let unused = flow.presets.len();
+    let unused = flow.presets.len() + flow.table_presets.len();
     let mut out = flow.finish();
     toc::finish(&mut out, fonts, &contents);
     furniture::running_heads(&mut out, fonts, setup, &doc.meta);

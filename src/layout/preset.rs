@@ -19,7 +19,8 @@ use super::flow::{body_style, MAX_INDENT_DEPTH};
 use super::inline::{itemize, Collected, ParaSpec};
 use super::linebreak::{assemble, break_lines, Line, LineAlign};
 use super::theme::{BODY_SIZE, LIST_INDENT, QUOTE_INDENT};
-use crate::doc::{Block, Inline};
+use super::table::{preset_table, table_key, TablePreset};
+use crate::doc::{Block, Inline, Table};
 use crate::fonts::Fonts;
 
 /// A paragraph set ahead: the measure it was set at, its styles and its lines.
@@ -33,6 +34,21 @@ pub(crate) struct Preset {
 /// is borrowed).
 pub(crate) type Presets = HashMap<usize, Preset>;
 
+/// Pre-set tables, keyed by [`super::table::table_key`].
+pub(crate) type TablePresets = HashMap<usize, TablePreset>;
+
+/// Work for the preset stage: a paragraph or a table, with the measure the flow will give it.
+enum Work<'a> {
+    Paragraph(&'a [Inline], f32),
+    Table(&'a Table, f32),
+}
+
+/// What a piece of work gives.
+enum Done {
+    Paragraph(usize, Preset),
+    Table(usize, Option<TablePreset>),
+}
+
 /// The key of a paragraph's content.
 pub(crate) fn key(content: &[Inline]) -> usize {
     content.as_ptr() as usize
@@ -40,7 +56,7 @@ pub(crate) fn key(content: &[Inline]) -> usize {
 
 /// Whether a paragraph can be set without the flow: no footnotes, images or raw HTML at
 /// any depth.
-fn standalone(inlines: &[Inline]) -> bool {
+pub(crate) fn standalone(inlines: &[Inline]) -> bool {
     inlines.iter().all(|i| match i {
         Inline::Note { .. } | Inline::Image { .. } | Inline::Html { .. } => false,
         Inline::Emph { content } | Inline::Strong { content } | Inline::Strikethrough { content } | Inline::Link { content, .. } => {
@@ -50,33 +66,55 @@ fn standalone(inlines: &[Inline]) -> bool {
     })
 }
 
-/// Sets every standalone body paragraph of `blocks`, justified, at the measure the flow
-/// will set it at when the text block spans `left..right` (the flow's own edges).
-pub(crate) fn preset(blocks: &[Block], fonts: &Fonts, (left, right): (f32, f32), hyphenate: Option<hypher::Lang>) -> Presets {
-    let mut paragraphs = Vec::new();
-    gather(blocks, left, right, 0, &mut paragraphs);
-    paragraphs
+/// Sets every standalone body paragraph of `blocks`, justified, and every table that can
+/// be set off the flow (see [`super::table::preset_table`]), at the measure the flow will
+/// set it at when the text block spans `left..right` (the flow's own edges).
+pub(crate) fn preset(
+    blocks: &[Block],
+    fonts: &Fonts,
+    (left, right): (f32, f32),
+    hyphenate: Option<hypher::Lang>,
+) -> (Presets, TablePresets) {
+    let mut work = Vec::new();
+    gather(blocks, left, right, 0, &mut work);
+    let done: Vec<Done> = work
         .par_iter()
-        .map(|&(content, measure)| {
-            let collected = Collected::new(content, body_style(BODY_SIZE), &mut |_: &[Block]| 0);
-            let lines = set_lines(fonts, hyphenate, &collected, measure, LineAlign::Justify, true);
-            (key(content), Preset { measure, collected, lines })
+        .map(|w| match *w {
+            Work::Paragraph(content, measure) => {
+                let collected = Collected::new(content, body_style(BODY_SIZE), &mut |_: &[Block]| 0);
+                let lines = set_lines(fonts, hyphenate, &collected, measure, LineAlign::Justify, true);
+                Done::Paragraph(key(content), Preset { measure, collected, lines })
+            }
+            Work::Table(table, measure) => Done::Table(table_key(table), preset_table(table, fonts, hyphenate, measure)),
         })
-        .collect::<Vec<_>>()
-        .into_iter()
-        .collect()
+        .collect();
+    let (mut paragraphs, mut tables) = (Presets::new(), TablePresets::new());
+    for d in done {
+        match d {
+            Done::Paragraph(k, p) => {
+                paragraphs.insert(k, p);
+            }
+            Done::Table(k, Some(t)) => {
+                tables.insert(k, t);
+            }
+            Done::Table(_, None) => {}
+        }
+    }
+    (paragraphs, tables)
 }
 
-/// The standalone paragraphs of `blocks` with the measure of each, following the flow's
-/// indentation of list items and block quotes (`Flow::list`, `Flow::quote`) from a text
-/// block spanning `left..right` at nesting `depth`. A measure guessed wrong only costs the
-/// time: the flow uses a preset only at the measure it was set at.
-fn gather<'a>(blocks: &'a [Block], left: f32, right: f32, depth: usize, out: &mut Vec<(&'a [Inline], f32)>) {
+/// The standalone paragraphs and the tables of `blocks` with the measure of each, following
+/// the flow's indentation of list items and block quotes (`Flow::list`, `Flow::quote`) from
+/// a text block spanning `left..right` at nesting `depth`. A measure guessed wrong only
+/// costs the time: the flow uses a preset only at the measure it was set at.
+fn gather<'a>(blocks: &'a [Block], left: f32, right: f32, depth: usize, out: &mut Vec<Work<'a>>) {
+    let measure = (right - left).max(40.0);
     for b in blocks {
         match b {
             Block::Paragraph { content } if !content.is_empty() && standalone(content) => {
-                out.push((content.as_slice(), (right - left).max(40.0)));
+                out.push(Work::Paragraph(content.as_slice(), measure));
             }
+            Block::Table(table) => out.push(Work::Table(table, measure)),
             Block::List(list) => {
                 let indent = if depth < MAX_INDENT_DEPTH { LIST_INDENT } else { 0.0 };
                 for item in &list.items {

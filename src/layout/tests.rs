@@ -420,12 +420,32 @@ fn paragraphs_set_ahead_are_used_and_change_nothing() {
         items: vec![item(vec![para(LOREM)]), item(vec![para("Short item."), nested]), item(vec![Block::BlockQuote { blocks: vec![para(LOREM)] }])],
     });
     let quote = Block::BlockQuote { blocks: vec![para(LOREM), Block::BlockQuote { blocks: vec![para(LOREM)] }] };
-    let d = doc(vec![para(LOREM), list, quote, para(LOREM)]);
+    let cell = |t: &str| vec![Inline::text(t)];
+    let table = |cols: usize, rows: usize, text: &str| {
+        Block::Table(Table {
+            aligns: vec![Align::Default; cols],
+            head: (0..cols).map(|c| cell(&format!("Column {c}"))).collect(),
+            rows: (0..rows).map(|r| (0..cols).map(|c| cell(&format!("{text} {r}.{c}"))).collect()).collect(),
+            caption: None,
+        })
+    };
+    // A table set ahead (all of it), one in a list item, one whose cell has a footnote (set
+    // by the flow, which numbers notes), and one too wide for portrait (turned, set by the
+    // flow on its landscape page).
+    let noted = Block::Table(Table {
+        aligns: vec![Align::Default; 2],
+        head: vec![cell("A"), cell("B")],
+        rows: vec![vec![vec![Inline::text("with a note"), Inline::Note { blocks: vec![para("The note.")] }], cell("x")]],
+        caption: None,
+    });
+    let in_item = Block::List(List { start: None, tight: true, items: vec![item(vec![para("Intro."), table(2, 3, "cell")])] });
+    let wide_words = "Incomprehensibilities counterrevolutionaries";
+    let d = doc(vec![para(LOREM), list, quote, table(3, 60, LOREM), in_item, noted, table(9, 2, wide_words), para(LOREM)]);
     let fonts = crate::fonts::Fonts::builtin().unwrap();
     let res = crate::resources::Resources::default();
     let (ahead, made, unused) = layout_counted(&d, &fonts, &res, &PageSetup::default(), true);
     let (alone, none, _) = layout_counted(&d, &fonts, &res, &PageSetup::default(), false);
-    assert_eq!(made, 9, "every paragraph but none inside tables or notes");
+    assert_eq!(made, 10 + 2, "every paragraph but none inside tables or notes, two tables");
     assert_eq!(unused, 0, "a paragraph was set ahead at a measure the flow did not give it");
     assert_eq!(none, 0);
     assert_eq!(dump(&ahead), dump(&alone));
