@@ -34,7 +34,9 @@ echo "corpus: $N generated briefs, $(du -sh "$WORK/briefs" | cut -f1)"
 median() {
   local prepare=$1 cmd=$2 runs=$3 warmup=${4:-0}
   if command -v hyperfine >/dev/null; then
-    hyperfine --style none --warmup "$warmup" --runs "$runs" --prepare "$prepare" --export-json "$WORK/h.json" "$cmd" >/dev/null 2>&1
+    # -N: run the commands without a shell (no shell start-up to subtract from processes
+    # of a few milliseconds); every command here is a plain program with arguments.
+    hyperfine -N --style none --warmup "$warmup" --runs "$runs" --prepare "$prepare" --export-json "$WORK/h.json" "$cmd" >/dev/null 2>&1
     python3 -c 'import json,sys; print("%.4f" % json.load(open(sys.argv[1]))["results"][0]["median"])' "$WORK/h.json"
   else
     local times=()

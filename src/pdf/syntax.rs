@@ -137,7 +137,12 @@ pub(super) fn deflate(data: &[u8]) -> Vec<u8> {
         });
         let mut out = vec![0u8; c.zlib_compress_bound(data.len())];
         match c.zlib_compress(data, &mut out) {
-            Ok(n) => out.truncate(n),
+            // Streams are kept until the file is assembled: give back the bound's slack
+            // (the bound is the input's size; page streams shrink about fivefold).
+            Ok(n) => {
+                out.truncate(n);
+                out.shrink_to_fit();
+            }
             // The buffer is the bound libdeflate asks for: this does not happen. Should it,
             // a stored (uncompressed) zlib stream is still a valid FlateDecode stream.
             Err(_) => out = stored(data),
