@@ -144,40 +144,21 @@ pub(super) fn deflate(data: &[u8]) -> Vec<u8> {
                 out.shrink_to_fit();
             }
             // The buffer is the bound libdeflate asks for: this does not happen. Should it,
-            // a stored (uncompressed) zlib stream is still a valid FlateDecode stream.
-            Err(_) => out = stored(data),
+            // flate2 compresses the stream instead.
+            Err(_) => out = fallback(data),
         }
         out
     })
 }
 
-/// `data` as a zlib stream of stored (uncompressed) deflate blocks.
-fn stored(data: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(data.len() + data.len() / 65535 * 5 + 16);
-    out.extend_from_slice(&[0x78, 0x01]);
-    let mut chunks = data.chunks(65535).peekable();
-    if chunks.peek().is_none() {
-        out.extend_from_slice(&[1, 0, 0, 0xff, 0xff]);
-    }
-    while let Some(chunk) = chunks.next() {
-        let last = chunks.peek().is_none();
-        out.push(u8::from(last));
-        let len = chunk.len() as u16;
-        out.extend_from_slice(&len.to_le_bytes());
-        out.extend_from_slice(&(!len).to_le_bytes());
-        out.extend_from_slice(chunk);
-    }
-    let (mut a, mut b) = (1u32, 0u32);
-    for chunk in data.chunks(5552) {
-        for &x in chunk {
-            a += u32::from(x);
-            b += a;
-        }
-        a %= 65521;
-        b %= 65521;
-    }
-    out.extend_from_slice(&((b << 16) | a).to_be_bytes());
-    out
+/// `data` as a zlib stream by flate2 (the crate's other compressor), for the case
+/// libdeflate refuses.
+fn fallback(data: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut z = flate2::write::ZlibEncoder::new(Vec::with_capacity(data.len() / 2 + 64), flate2::Compression::fast());
+    // Writing to a Vec cannot fail.
+    let _ = z.write_all(data);
+    z.finish().unwrap_or_default()
 }
 
 /// Appends an unsigned integer in decimal.
@@ -348,11 +329,11 @@ mod tests {
     }
 
     #[test]
-    fn stored_streams_round_trip() {
+    fn fallback_streams_round_trip() {
         for n in [0usize, 1, 65535, 65536, 200_000] {
             let data: Vec<u8> = (0..n as u32).map(|i| (i * 7 % 251) as u8).collect();
             let mut back = Vec::new();
-            let z_bytes = stored(&data);
+            let z_bytes = fallback(&data);
             let mut z = flate2::read::ZlibDecoder::new(&z_bytes[..]);
             assert!(std::io::Read::read_to_end(&mut z, &mut back).is_ok(), "{n}");
             assert_eq!(back, data, "{n}");

@@ -36,7 +36,6 @@ const MIN_OFFSET: f32 = 0.5;
 /// What the survey learns about one glyph.
 #[derive(Default, Clone)]
 struct Seen {
-    used: bool,
     /// The first text it carries alone in a cluster.
     alone: Option<Arc<str>>,
     /// The first text it carries at the head of a longer cluster.
@@ -158,7 +157,6 @@ impl FontPlan {
                         *at = met.len() as u32;
                     }
                     let Some((_, entry)) = met.get_mut(*at as usize - 1) else { continue };
-                    entry.used = true;
                     if i == cluster.start && !g.text.is_empty() {
                         let slot = if single { &mut entry.alone } else { &mut entry.head };
                         if slot.is_none() {
@@ -172,7 +170,7 @@ impl FontPlan {
         let mut slot = vec![None; face_count];
         let mut tags: Vec<String> = Vec::new();
         for (index, mut met) in seen.into_iter().enumerate() {
-            if !met.iter().any(|(_, g)| g.used) {
+            if met.is_empty() {
                 continue;
             }
             // The first role set in this face stands for it.
