@@ -723,3 +723,63 @@ fn odd_input_does_not_panic_and_stays_valid() {
         assert!(ok && !out.contains("WARNING"), "qpdf --check:\n{out}");
     }
 }
+
+/// A laid-out brief (the example): every word of every page lands where layout put it.
+/// Runs on one baseline share a TJ array in the content stream (each gap one offset), so
+/// this checks that the offsets carry word spaces, justification and the glyph widths
+/// exactly, line after line.
+#[test]
+fn words_of_a_laid_out_brief_land_where_layout_put_them() {
+    if !have("pdftotext") {
+        return;
+    }
+    let fonts = Fonts::builtin().expect("fonts");
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/sources/uzbekistan-kazakhstan-visit.md");
+    let text = std::fs::read_to_string(path).expect("example source");
+    let src = brief::source::Source::new("example.md", text);
+    let mut diags = brief::diag::Diagnostics::new();
+    let (doc, res) = brief::pipeline::prepare(&src, &brief::config::Config::default(), &mut diags).expect("example parses");
+    let laid = brief::layout::layout(&doc, &fonts, &res, &brief::layout::PageSetup::default());
+    let bytes = write(&laid, &fonts, &res, &options()).expect("PDF");
+    let file = std::env::temp_dir().join(format!("brief-words-{}.pdf", std::process::id()));
+    std::fs::write(&file, &bytes).expect("write PDF");
+    let (ok, out) = run_tool("pdftotext", &["-bbox", file.to_str().expect("path"), "-"]);
+    let _ = std::fs::remove_file(&file);
+    assert!(ok, "pdftotext -bbox: {out}");
+
+    // pdftotext's words by page: (xMin, yMin, yMax, text).
+    let mut pages: Vec<Vec<(f32, f32, f32, String)>> = Vec::new();
+    for line in out.lines().map(str::trim) {
+        if line.starts_with("<page") {
+            pages.push(Vec::new());
+        } else if let Some(rest) = line.strip_prefix("<word ") {
+            let attr = |name: &str| -> f32 {
+                let value = rest.split(&format!("{name}=\"")).nth(1).and_then(|r| r.split('"').next());
+                value.and_then(|v| v.parse().ok()).expect("bbox attribute")
+            };
+            let word = rest.split('>').nth(1).and_then(|r| r.split('<').next()).unwrap_or("").to_string();
+            if let Some(page) = pages.last_mut() {
+                page.push((attr("xMin"), attr("yMin"), attr("yMax"), word));
+            }
+        }
+    }
+    assert_eq!(pages.len(), laid.pages.len());
+    let mut checked = 0;
+    for (n, (page, words)) in laid.pages.iter().zip(&pages).enumerate() {
+        for item in &page.items {
+            let Item::Text(run) = item else { continue };
+            let Some(first) = run.glyphs.first() else { continue };
+            let word: String = run.glyphs.iter().map(|g| &*g.text).collect();
+            let word = word.trim();
+            let Some(c) = word.chars().next() else { continue };
+            let on_line = |(_, y0, y1, _): &&(f32, f32, f32, String)| *y0 <= run.y && run.y <= *y1 + 1.0;
+            // pdftotext's word starting at the run's first glyph, or (when it joins the run
+            // to the one before, no gap between them) a word on the line holding it.
+            let found = words.iter().filter(on_line).any(|(wx, _, _, w)| w.starts_with(c) && (wx - first.x).abs() < 0.05);
+            let inside = words.iter().filter(on_line).any(|(wx, _, _, w)| *wx < first.x && w.contains(word));
+            assert!(found || inside, "page {}: {word:?} not found at x {} y {}", n + 1, first.x, run.y);
+            checked += usize::from(found);
+        }
+    }
+    assert!(checked > 800, "only {checked} words matched by position");
+}

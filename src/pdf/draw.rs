@@ -5,14 +5,15 @@
 //! `page height - y - h`, their lower edge). Links are not drawn: they are annotations,
 //! written with the page.
 //!
-//! Consecutive text runs share one text object (`BT … ET`), and the fill colour is only
-//! set when it changes; rules and boxes are drawn inside `q … Q`, so they never disturb
+//! Consecutive text runs share one text object (`BT … ET`), the font and the fill colour
+//! are only set when they change, and a run on the baseline of the one before continues
+//! its TJ array ([`Pen`]); rules and boxes are drawn inside `q … Q`, so they never disturb
 //! that state.
 
 use std::collections::BTreeMap;
 
 use super::syntax::{real, text, Ref};
-use super::text::FontPlan;
+use super::text::{FontPlan, Pen};
 use super::{finite, Rgb};
 use crate::fonts::Fonts;
 use crate::layout::{Color, Item, Page, Stroke};
@@ -22,9 +23,11 @@ use crate::layout::{Color, Item, Page, Stroke};
 pub(super) fn content(page: &Page, h: f32, plan: &FontPlan, fonts: &Fonts, images: &BTreeMap<String, (String, Ref)>) -> Vec<u8> {
     let mut out = Vec::with_capacity(page.items.len() * 48);
     let mut in_text = false;
+    let mut pen = Pen::default();
     let mut fill: Option<Rgb> = None;
-    let end_text = |out: &mut Vec<u8>, in_text: &mut bool| {
+    let end_text = |out: &mut Vec<u8>, in_text: &mut bool, pen: &mut Pen| {
         if *in_text {
+            pen.close(out);
             out.extend_from_slice(b"ET\n");
             *in_text = false;
         }
@@ -38,13 +41,16 @@ pub(super) fn content(page: &Page, h: f32, plan: &FontPlan, fonts: &Fonts, image
                 if !in_text {
                     out.extend_from_slice(b"BT\n");
                     in_text = true;
+                    // A new text object sets its own font.
+                    pen = Pen::default();
                 }
                 let c = Rgb::from(run.color);
                 if fill != Some(c) {
+                    pen.close(&mut out);
                     c.write(&mut out, b"rg");
                     fill = Some(c);
                 }
-                plan.draw_run(run, fonts, h, &mut out);
+                plan.draw_run(run, fonts, h, &mut pen, &mut out);
             }
             Item::Rect {
                 x,
@@ -60,7 +66,7 @@ pub(super) fn content(page: &Page, h: f32, plan: &FontPlan, fonts: &Fonts, image
                     (None, Some(_)) => b"S",
                     (None, None) => continue,
                 };
-                end_text(&mut out, &mut in_text);
+                end_text(&mut out, &mut in_text, &mut pen);
                 out.extend_from_slice(b"q ");
                 if let Some(f) = f {
                     Rgb::from(*f).write(&mut out, b"rg");
@@ -78,7 +84,7 @@ pub(super) fn content(page: &Page, h: f32, plan: &FontPlan, fonts: &Fonts, image
                 out.extend_from_slice(b" Q\n");
             }
             Item::Line { x1, y1, x2, y2, stroke } => {
-                end_text(&mut out, &mut in_text);
+                end_text(&mut out, &mut in_text, &mut pen);
                 out.extend_from_slice(b"q ");
                 set_stroke(stroke, &mut out);
                 for (v, op) in [(finite(*x1), None), (h - finite(*y1), Some(&b"m "[..])), (finite(*x2), None), (h - finite(*y2), Some(&b"l "[..]))] {
@@ -92,7 +98,7 @@ pub(super) fn content(page: &Page, h: f32, plan: &FontPlan, fonts: &Fonts, image
             }
             Item::Image { src, alt, x, y, w, h: ih } => {
                 let Some((name, _)) = images.get(src) else { continue };
-                end_text(&mut out, &mut in_text);
+                end_text(&mut out, &mut in_text, &mut pen);
                 let (iw, ih) = (finite(*w), finite(*ih));
                 // The alternative text travels with the image as a /Figure's /Alt.
                 out.extend_from_slice(b"/Figure<</Alt");
@@ -110,7 +116,7 @@ pub(super) fn content(page: &Page, h: f32, plan: &FontPlan, fonts: &Fonts, image
             Item::Link { .. } => {}
         }
     }
-    end_text(&mut out, &mut in_text);
+    end_text(&mut out, &mut in_text, &mut pen);
     out
 }
 

@@ -10,10 +10,14 @@
 //! marked-content span with `/ActualText`, which text extraction prefers; every other
 //! cluster extracts as is.
 //!
-//! **Positions.** Each run is placed once with an absolute text matrix (`Tm`) at its first
-//! glyph. Viewers then advance the pen by the glyph widths of the font's `/W` array
-//! (thousandths of an em to three decimals, see [`pdf_width`]); wherever the next glyph's `x`
-//! differs from that pen position a TJ offset moves it there. That is how kerning and
+//! **Positions.** A run is placed with an absolute text matrix (`Tm`) at its first glyph,
+//! unless it continues the run drawn just before it (same face, size, colour and baseline,
+//! and not behind it): then it joins that run's TJ array, the gap between them one more
+//! offset. So a line of words is one `Tm` and one TJ, not a `Tf`, a `Tm` and a TJ per word
+//! (a page's content stream is half as long, and so quicker to write and to compress).
+//! Viewers advance the pen by the glyph widths of the font's `/W` array (thousandths of an
+//! em to three decimals, see [`pdf_width`]); wherever the next glyph's `x` differs from that
+//! pen position a TJ offset moves it there. That is how word spaces, kerning and
 //! justification from layout arrive (`Tw` word spacing does nothing for Identity-H fonts).
 //!
 //! Glyph ids in content streams are the *subset's* ids; they are only known once the
@@ -32,6 +36,33 @@ use crate::layout::{Item, LaidOut, PlacedGlyph, TextRun};
 /// TJ offsets smaller than this (thousandths of an em) are dropped; the error is carried
 /// forward and corrected by the next offset that is large enough.
 const MIN_OFFSET: f32 = 0.5;
+
+/// Farthest (in ems) a run may start after the pen and still continue the TJ array before
+/// it; a run farther away (another table column, say) gets its own text matrix.
+const MAX_JOIN_GAP_EM: f32 = 12.0;
+
+/// The state of a text object between runs: the font set, and the TJ array left open for
+/// the next run to continue.
+#[derive(Default)]
+pub(super) struct Pen {
+    /// Face and size of the last `Tf` in this text object.
+    font: Option<(u16, f32)>,
+    /// A TJ array (and its hex string) is open.
+    open: bool,
+    /// Baseline (PDF y) of the open array, and the pen's x after its glyphs.
+    y: f32,
+    x: f32,
+}
+
+impl Pen {
+    /// Closes the open TJ array, if any: before anything else goes into the stream.
+    pub(super) fn close(&mut self, out: &mut Vec<u8>) {
+        if self.open {
+            out.extend_from_slice(b">] TJ\n");
+            self.open = false;
+        }
+    }
+}
 
 /// What the survey learns about one glyph.
 #[derive(Default, Clone)]
@@ -217,9 +248,11 @@ impl FontPlan {
         self.faces.get(index)
     }
 
-    /// Appends the operators drawing `run` (inside a text object the caller opened) on a
-    /// page `page_h` points high.
-    pub(super) fn draw_run(&self, run: &TextRun, fonts: &Fonts, page_h: f32, out: &mut Vec<u8>) {
+    /// Appends the operators drawing `run` (inside a text object the caller opened, whose
+    /// state is `pen`) on a page `page_h` points high. The run's TJ array is left open for
+    /// the next run to continue: the caller closes it ([`Pen::close`]) before any other
+    /// operator.
+    pub(super) fn draw_run(&self, run: &TextRun, fonts: &Fonts, page_h: f32, pen: &mut Pen, out: &mut Vec<u8>) {
         if !drawable(run) {
             return;
         }
@@ -229,20 +262,41 @@ impl FontPlan {
         };
         let size = run.size;
         let x0 = run.glyphs.first().map_or(0.0, |g| finite(g.x));
-
-        out.push(b'/');
-        out.extend_from_slice(embedded.res.as_bytes());
-        out.push(b' ');
-        real(out, size);
-        out.extend_from_slice(b" Tf 1 0 0 1 ");
-        real(out, x0);
-        out.push(b' ');
-        real(out, page_h - finite(run.y));
-        out.extend_from_slice(b" Tm\n");
-
+        let y = page_h - finite(run.y);
+        let font = (embedded.face, size);
+        let gap = x0 - pen.x;
         // The pen position (in points) after the glyphs written so far.
-        let mut drawn_at = x0;
-        let mut open = false;
+        let mut drawn_at;
+        let mut open;
+        if pen.open && pen.font == Some(font) && pen.y == y && gap > -0.01 && gap < MAX_JOIN_GAP_EM * size {
+            // Continue the array: the gap from the pen is one more offset.
+            drawn_at = pen.x;
+            let rounded = ((pen.x - x0) * 1000.0 / size * 100.0).round() / 100.0;
+            if rounded.is_finite() && rounded.abs() >= MIN_OFFSET {
+                out.push(b'>');
+                real(out, rounded);
+                out.push(b'<');
+                drawn_at = pen.x - rounded * size / 1000.0;
+            }
+            open = true;
+        } else {
+            pen.close(out);
+            if pen.font != Some(font) {
+                out.push(b'/');
+                out.extend_from_slice(embedded.res.as_bytes());
+                out.push(b' ');
+                real(out, size);
+                out.extend_from_slice(b" Tf\n");
+                pen.font = Some(font);
+            }
+            out.extend_from_slice(b"1 0 0 1 ");
+            real(out, x0);
+            out.push(b' ');
+            real(out, y);
+            out.extend_from_slice(b" Tm\n");
+            drawn_at = x0;
+            open = false;
+        }
         for cluster in clusters(&run.glyphs) {
             let text = run.glyphs.get(cluster.start).map_or("", |g| &*g.text);
             let spelled = spells(embedded, face, &run.glyphs[cluster.clone()], text);
@@ -281,9 +335,9 @@ impl FontPlan {
                 open = false;
             }
         }
-        if open {
-            out.extend_from_slice(b">] TJ\n");
-        }
+        pen.open = open;
+        pen.x = drawn_at;
+        pen.y = y;
     }
 }
 
@@ -404,9 +458,75 @@ mod tests {
         assert_eq!(e.new_id(ids[1]), 2);
         assert_eq!(e.canonical(a), "a");
         let mut out = Vec::new();
-        plan.draw_run(&run, &fonts, 200.0, &mut out);
+        let mut pen = Pen::default();
+        plan.draw_run(&run, &fonts, 200.0, &mut pen, &mut out);
+        pen.close(&mut out);
         let ops = String::from_utf8_lossy(&out).to_string();
-        assert!(ops.starts_with("/F0 10 Tf 1 0 0 1 0 100 Tm\n[<"), "{ops}");
+        assert!(ops.starts_with("/F0 10 Tf\n1 0 0 1 0 100 Tm\n[<"), "{ops}");
+        assert!(ops.ends_with(">] TJ\n"), "{ops}");
         assert!(!ops.contains("ActualText"), "every cluster spells itself: {ops}");
+    }
+
+    /// Width of "ab" at 10 pt.
+    fn w_ab() -> f32 {
+        let Ok(fonts) = Fonts::builtin() else { panic!("fonts") };
+        let face = fonts.face(crate::fonts::FontId::SERIF);
+        let id = |c| face.ttf.glyph_index(c).map_or(0, |g| g.0);
+        (pdf_width(face, id('a')) + pdf_width(face, id('b'))) * 10.0 / 1000.0
+    }
+
+    /// Draws runs of the word "ab" (each: x of its first glyph, baseline from the top,
+    /// size) in one text object and returns the operators.
+    fn draw_words(runs: &[(f32, f32, f32)]) -> String {
+        let Ok(fonts) = Fonts::builtin() else { panic!("fonts") };
+        let face = fonts.face(crate::fonts::FontId::SERIF);
+        let a = face.ttf.glyph_index('a').map_or(0, |g| g.0);
+        let b = face.ttf.glyph_index('b').map_or(0, |g| g.0);
+        let runs: Vec<TextRun> = runs
+            .iter()
+            .map(|&(x, y, size)| {
+                let mut g1 = glyph(a, "a");
+                g1.x = x;
+                let mut g2 = glyph(b, "b");
+                g2.x = x + pdf_width(face, a) * size / 1000.0;
+                TextRun { font: crate::fonts::FontId::SERIF, size, color: crate::layout::Color::BLACK, y, glyphs: vec![g1, g2] }
+            })
+            .collect();
+        let page = crate::layout::Page { width: 300.0, height: 200.0, items: runs.iter().cloned().map(Item::Text).collect() };
+        let doc = LaidOut { pages: vec![page], ..Default::default() };
+        let plan = FontPlan::new(&doc, &fonts);
+        let mut out = Vec::new();
+        let mut pen = Pen::default();
+        for run in &runs {
+            plan.draw_run(run, &fonts, 200.0, &mut pen, &mut out);
+        }
+        pen.close(&mut out);
+        String::from_utf8_lossy(&out).to_string()
+    }
+
+    #[test]
+    fn words_on_one_baseline_share_one_text_matrix_and_one_tj() {
+        // Two words 10 pt apart at 10 pt: the second is one offset of -1000 (thousandths
+        // of an em) after the pen.
+        let ops = draw_words(&[(20.0, 100.0, 10.0), (20.0 + w_ab() + 10.0, 100.0, 10.0)]);
+        assert_eq!(ops.matches(" Tm").count(), 1, "{ops}");
+        assert_eq!(ops.matches(" Tf").count(), 1, "{ops}");
+        assert_eq!(ops.matches("TJ").count(), 1, "{ops}");
+        assert!(ops.contains(">-1000<"), "{ops}");
+    }
+
+    #[test]
+    fn another_baseline_size_or_a_step_back_gets_its_own_text_matrix() {
+        // Next line; then a smaller size on it; then a run behind the pen; then one far off.
+        let ops = draw_words(&[
+            (20.0, 100.0, 10.0),
+            (20.0, 112.0, 10.0),
+            (60.0, 112.0, 8.0),
+            (30.0, 112.0, 8.0),
+            (290.0, 112.0, 8.0),
+        ]);
+        assert_eq!(ops.matches(" Tm").count(), 5, "{ops}");
+        assert_eq!(ops.matches(" Tf").count(), 2, "{ops}");
+        assert_eq!(ops.matches("TJ").count(), 5, "{ops}");
     }
 }
