@@ -6,6 +6,7 @@
 //! (`brief.toml`) and the incremental-build [`manifest`].
 
 pub mod config;
+pub mod deflate;
 pub mod diag;
 pub mod doc;
 pub mod epub;

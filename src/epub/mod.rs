@@ -5,6 +5,7 @@
 //! contents pages and the XHTML skeleton, and [`package`] hands everything, with the
 //! metadata, to epub-builder. Only `package` knows epub-builder.
 
+mod archive;
 mod escape;
 mod fonts;
 pub(crate) mod outline;

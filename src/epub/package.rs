@@ -6,13 +6,18 @@
 //! zip entry with the same date.
 //!
 //! epub-builder writes its own nav document from a fixed template, without `lang` and
-//! with no place for a page-list, and its zip backend trait is private. So the nav is
-//! finished afterwards ([`finish_nav`]): the archive is copied entry by entry (compressed
-//! data as is, the `mimetype` entry first and stored) with `OEBPS/nav.xhtml` rewritten
-//! to carry the language and the page-list. The `zip` crate used is the one epub-builder
-//! itself writes with (same version and features), so it adds nothing to the build.
+//! with no place for a page-list, and its zip backend (a private trait) deflates every
+//! entry with a fresh level-6 zlib state. So the archive is finished here ([`finish`]):
+//! epub-builder is given empty stand-ins for the files brief renders (chapters,
+//! stylesheet, fonts, images), and its archive is then copied entry by entry into an
+//! [`Archive`]: its own entries (container, package document, NCX) as they are, the
+//! `mimetype` first and stored, `OEBPS/nav.xhtml` rewritten to carry the language and the
+//! page-list, and the stand-ins replaced by the real files, compressed by
+//! [`crate::deflate`]. The `zip` crate that reads epub-builder's archive is the one
+//! epub-builder itself writes with (same version and features), so it adds nothing to the
+//! build.
 
-use std::io::{Cursor, Read, Write};
+use std::io::{Cursor, Read};
 
 use chrono::DateTime;
 use epub_builder::{EpubBuilder, EpubContent, EpubVersion, MetadataOpfV3, ReferenceType, TocElement, ZipLibrary};
@@ -20,6 +25,7 @@ use uuid::Uuid;
 
 use crate::doc::Meta;
 
+use super::archive::{Archive, Method};
 use super::escape;
 use super::outline::TocNode;
 use super::pages::book_title;
@@ -31,29 +37,48 @@ const CSS: &str = include_str!("style.css");
 /// Path of epub-builder's nav document inside the archive.
 const NAV: &str = "OEBPS/nav.xhtml";
 
-/// Rewrites the nav document of a finished archive (see the module comment).
-fn finish_nav(epub: &[u8], lang: &str, page_list: &str) -> Result<Vec<u8>, String> {
+/// The files brief renders, by archive path, to replace epub-builder's stand-ins.
+type Ours<'a> = Vec<(String, &'a [u8], Method)>;
+
+/// Copies epub-builder's archive `epub` into the final one (see the module comment):
+/// `ours` replaces the stand-ins of the same path, the nav document gets `lang` and the
+/// page-list.
+fn finish(epub: &[u8], ours: &Ours<'_>, lang: &str, page_list: &str) -> Result<Vec<u8>, String> {
     let err = |e: zip::result::ZipError| format!("EPUB packaging failed: {e}");
     let io = |e: std::io::Error| format!("EPUB packaging failed: {e}");
     let mut archive = zip::ZipArchive::new(Cursor::new(epub)).map_err(err)?;
-    let mut writer = zip::ZipWriter::new(Cursor::new(Vec::with_capacity(epub.len() + page_list.len() + 64)));
-    writer.set_comment("");
+    let size: usize = ours.iter().map(|(_, data, _)| data.len() / 3).sum();
+    let mut out = Archive::with_capacity(epub.len() + size + page_list.len() + 64);
+    let mut replaced = 0;
     for i in 0..archive.len() {
-        let entry = archive.by_index_raw(i).map_err(err)?;
-        if entry.name() != NAV {
-            writer.raw_copy_file(entry).map_err(err)?;
-            continue;
+        let mut entry = archive.by_index_raw(i).map_err(err)?;
+        let name = entry.name().to_string();
+        if let Some((_, data, method)) = ours.iter().find(|(path, _, _)| *path == name) {
+            out.add(&name, data, *method)?;
+            replaced += 1;
+        } else if name == NAV {
+            drop(entry);
+            let mut nav = String::new();
+            archive.by_index(i).map_err(err)?.read_to_string(&mut nav).map_err(io)?;
+            out.add(NAV, patch_nav(&nav, lang, page_list).as_bytes(), Method::Deflate)?;
+        } else {
+            let method = match entry.compression() {
+                zip::CompressionMethod::Stored => 0,
+                zip::CompressionMethod::Deflated => 8,
+                other => return Err(format!("EPUB packaging failed: {name} compressed with {other:?}")),
+            };
+            let (crc, size) = (entry.crc32(), u32::try_from(entry.size()).unwrap_or(u32::MAX));
+            let mut packed = Vec::with_capacity(usize::try_from(entry.compressed_size()).unwrap_or(0));
+            entry.read_to_end(&mut packed).map_err(io)?;
+            out.add_raw(&name, method, crc, &packed, size)?;
         }
-        drop(entry);
-        let mut nav = String::new();
-        archive.by_index(i).map_err(err)?.read_to_string(&mut nav).map_err(io)?;
-        let nav = patch_nav(&nav, lang, page_list);
-        // Deflated, at the zip format's fixed default date (no `time` feature), as
-        // epub-builder writes every entry.
-        writer.start_file(NAV, zip::write::SimpleFileOptions::default()).map_err(err)?;
-        writer.write_all(nav.as_bytes()).map_err(io)?;
     }
-    Ok(writer.finish().map_err(err)?.into_inner())
+    // Every file brief rendered must be in the book (epub-builder wrote a stand-in for it).
+    if replaced != ours.len() {
+        let missing = ours.len().saturating_sub(replaced);
+        return Err(format!("EPUB packaging failed: {missing} of {} files missing from the archive", ours.len()));
+    }
+    out.finish()
 }
 
 /// Adds `lang`/`xml:lang` to the nav document's root and the page-list before `</body>`.
@@ -101,17 +126,22 @@ pub(crate) fn build(meta: &Meta, book: &Book, opts: &EpubOptions) -> Result<Vec<
     b.set_uuid(identifier(meta));
     b.set_modified_date(DateTime::from_timestamp(opts.modified, 0).unwrap_or_default());
     b.add_metadata_opf(Box::new(spliced(&extra_metadata(meta, book))));
-    let css = fonts::stylesheet(CSS, &opts.fonts) + &opts.extra_css;
-    if book.fonts.is_empty() {
-        b.stylesheet(css.as_bytes()).map_err(err)?;
-    } else {
-        let css = fonts::font_face_css(&book.fonts) + &css;
-        b.stylesheet(css.as_bytes()).map_err(err)?;
-        // Two rules may share a file (a house style set in the regular face): add it once.
-        for (i, face) in book.fonts.iter().enumerate() {
-            if book.fonts[..i].iter().all(|f| f.path != face.path) {
-                b.add_resource(face.path.as_str(), face.data, fonts::MEDIA_TYPE).map_err(err)?;
-            }
+    // epub-builder gets an empty stand-in for each file brief renders; `finish` puts the
+    // file itself in its place.
+    const STAND_IN: &[u8] = b"";
+    let mut ours: Ours<'_> = Vec::new();
+    let oebps = |path: &str| format!("OEBPS/{path}");
+    let mut css = fonts::stylesheet(CSS, &opts.fonts) + &opts.extra_css;
+    if !book.fonts.is_empty() {
+        css = fonts::font_face_css(&book.fonts) + &css;
+    }
+    b.stylesheet(STAND_IN).map_err(err)?;
+    ours.push((oebps("stylesheet.css"), css.as_bytes(), Method::Deflate));
+    // Two rules may share a file (a house style set in the regular face): add it once.
+    for (i, face) in book.fonts.iter().enumerate() {
+        if book.fonts[..i].iter().all(|f| f.path != face.path) {
+            b.add_resource(face.path.as_str(), STAND_IN, fonts::MEDIA_TYPE).map_err(err)?;
+            ours.push((oebps(&face.path), face.data, Method::Deflate));
         }
     }
 
@@ -120,14 +150,18 @@ pub(crate) fn build(meta: &Meta, book: &Book, opts: &EpubOptions) -> Result<Vec<
             crate::resources::ImageFormat::Png => "png",
             crate::resources::ImageFormat::Jpeg => "jpg",
         };
-        b.add_cover_image(format!("images/cover.{ext}"), data.bytes.as_slice(), data.format.media_type())
-            .map_err(err)?;
+        let path = format!("images/cover.{ext}");
+        b.add_cover_image(path.as_str(), STAND_IN, data.format.media_type()).map_err(err)?;
+        // PNG and JPEG data is compressed already: stored.
+        ours.push((oebps(&path), data.bytes.as_slice(), Method::Store));
     }
     for (path, data) in &book.images {
-        b.add_resource(path, data.bytes.as_slice(), data.format.media_type()).map_err(err)?;
+        b.add_resource(path, STAND_IN, data.format.media_type()).map_err(err)?;
+        ours.push((oebps(path), data.bytes.as_slice(), Method::Store));
     }
     for file in &book.files {
-        let mut content = EpubContent::new(file.name.as_str(), file.xhtml.as_bytes()).level(file.nav_level);
+        ours.push((oebps(&file.name), file.xhtml.as_bytes(), Method::Deflate));
+        let mut content = EpubContent::new(file.name.as_str(), STAND_IN).level(file.nav_level);
         if let Some(title) = &file.toc_title {
             content = content.title(title.as_str());
         }
@@ -141,7 +175,7 @@ pub(crate) fn build(meta: &Meta, book: &Book, opts: &EpubOptions) -> Result<Vec<
     }
     let mut out = Vec::new();
     b.generate(&mut out).map_err(err)?;
-    finish_nav(&out, &book.lang, &pagemarks::page_list_nav(&book.page_list))
+    finish(&out, &ours, &book.lang, &pagemarks::page_list_nav(&book.page_list))
 }
 
 /// The book's identifier: a UUID v5 of `meta.id`, else of title + newline + date, so that

@@ -14,12 +14,6 @@ use std::io::Write as _;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub(super) struct Ref(pub u32);
 
-/// The compression level of every Flate stream: libdeflate's fastest. Page contents (highly
-/// repetitive operators and glyph ids) shrink about fivefold. On the example brief's
-/// streams, libdeflate's level 1 gives 1.6 % less than zlib-rs's level 2 did, in 37 % less
-/// time (compression was three quarters of the PDF writer's work); its level 2 gives 4.5 %
-/// less for 36 % more time.
-const LEVEL: i32 = 1;
 
 /// A PDF file being written.
 pub(super) struct PdfFile {
@@ -122,43 +116,9 @@ impl PdfFile {
     }
 }
 
-thread_local! {
-    /// One compressor per thread, reused: setting one up allocates its match finder.
-    static DEFLATE: std::cell::RefCell<Option<libdeflater::Compressor>> = const { std::cell::RefCell::new(None) };
-}
-
-/// `data` compressed as a zlib stream (PDF's FlateDecode). Deterministic: the same bytes
-/// give the same output on any thread.
+/// `data` compressed as a zlib stream (PDF's FlateDecode), by [`crate::deflate`].
 pub(super) fn deflate(data: &[u8]) -> Vec<u8> {
-    DEFLATE.with(|d| {
-        let mut d = d.borrow_mut();
-        let c = d.get_or_insert_with(|| {
-            libdeflater::Compressor::new(libdeflater::CompressionLvl::new(LEVEL).unwrap_or_default())
-        });
-        let mut out = vec![0u8; c.zlib_compress_bound(data.len())];
-        match c.zlib_compress(data, &mut out) {
-            // Streams are kept until the file is assembled: give back the bound's slack
-            // (the bound is the input's size; page streams shrink about fivefold).
-            Ok(n) => {
-                out.truncate(n);
-                out.shrink_to_fit();
-            }
-            // The buffer is the bound libdeflate asks for: this does not happen. Should it,
-            // flate2 compresses the stream instead.
-            Err(_) => out = fallback(data),
-        }
-        out
-    })
-}
-
-/// `data` as a zlib stream by flate2 (the crate's other compressor), for the case
-/// libdeflate refuses.
-fn fallback(data: &[u8]) -> Vec<u8> {
-    use std::io::Write;
-    let mut z = flate2::write::ZlibEncoder::new(Vec::with_capacity(data.len() / 2 + 64), flate2::Compression::fast());
-    // Writing to a Vec cannot fail.
-    let _ = z.write_all(data);
-    z.finish().unwrap_or_default()
+    crate::deflate::zlib(data)
 }
 
 /// Appends an unsigned integer in decimal.
@@ -326,30 +286,6 @@ mod tests {
         }
         assert!(entries[3].ends_with(" f "), "{unused:?} is free: {}", entries[3]);
         assert!(text.contains("/Size 4"));
-    }
-
-    #[test]
-    fn fallback_streams_round_trip() {
-        for n in [0usize, 1, 65535, 65536, 200_000] {
-            let data: Vec<u8> = (0..n as u32).map(|i| (i * 7 % 251) as u8).collect();
-            let mut back = Vec::new();
-            let z_bytes = fallback(&data);
-            let mut z = flate2::read::ZlibDecoder::new(&z_bytes[..]);
-            assert!(std::io::Read::read_to_end(&mut z, &mut back).is_ok(), "{n}");
-            assert_eq!(back, data, "{n}");
-        }
-    }
-
-    #[test]
-    fn deflate_round_trips_and_is_repeatable() {
-        let data: Vec<u8> = (0..50_000u32).flat_map(|i| (i % 251).to_le_bytes()).collect();
-        let a = deflate(&data);
-        assert_eq!(a, deflate(&data), "same bytes, same stream");
-        assert!(a.len() < data.len() / 2);
-        let mut back = Vec::new();
-        let mut z = flate2::read::ZlibDecoder::new(&a[..]);
-        let _ = std::io::Read::read_to_end(&mut z, &mut back);
-        assert_eq!(back, data);
     }
 
     #[test]
