@@ -340,10 +340,11 @@ fn build_guarded(path: &Path, run: &Run<'_>) -> DocReport {
     report
 }
 
-/// A rendered document, before it is written.
-pub struct Rendered {
-    pub pdf: Option<Vec<u8>>,
-    pub epub: Option<Vec<u8>>,
+/// A rendered document: its outputs as bytes ([`render`]), or as they were passed on
+/// (staged beside their final names, when `brief build` writes them).
+pub struct Rendered<T = Vec<u8>> {
+    pub pdf: Option<T>,
+    pub epub: Option<T>,
     pub pages: usize,
     /// The local files the document references (images and cover), resolved, whether or
     /// not they exist: its dependencies besides the source.
@@ -389,6 +390,20 @@ fn image_deps(doc: &Document, base: &Path) -> Vec<PathBuf> {
 /// Parses and renders a source in memory. Diagnostics go to `diags`; `None` when the
 /// document has errors (nothing is to be written for it).
 pub fn render(src: &Source, fonts: &Fonts, opts: &BuildOptions, diags: &mut Diagnostics) -> Option<Rendered> {
+    render_with(src, fonts, opts, diags, &|bytes, _| Ok(bytes))
+}
+
+/// [`render`], handing each output to `pass` (with its extension, `.pdf` or `.epub`) on the
+/// thread that made it, as soon as it is made: `brief build` stages the file there while
+/// the other format is still being written. An `Err` from `pass` is an error of the
+/// document. When the document has errors, whatever `pass` returned is dropped.
+fn render_with<T: Send>(
+    src: &Source,
+    fonts: &Fonts,
+    opts: &BuildOptions,
+    diags: &mut Diagnostics,
+    pass: &(dyn Fn(Vec<u8>, &'static str) -> Result<T, String> + Sync),
+) -> Option<Rendered<T>> {
     layout::check_coverage(src, fonts, diags);
     let (doc, res) = prepare(src, &opts.config, diags)?;
     let abs = std::path::absolute(&src.path).unwrap_or_else(|_| src.path.clone());
@@ -419,10 +434,16 @@ pub fn render(src: &Source, fonts: &Fonts, opts: &BuildOptions, diags: &mut Diag
                     date: opts.epoch,
                 };
                 let n = pages.pages.len();
-                pdf::write(pages, fonts, &res, &pdf_opts).map(|b| (b, n))
+                let bytes = pdf::write(pages, fonts, &res, &pdf_opts).map_err(|e| format!("cannot write the PDF: {e}"))?;
+                Ok::<_, String>((pass(bytes, ".pdf")?, n))
             })
         },
-        || opts.epub.then(|| epub::write(&doc, &res, &epub_opts)),
+        || {
+            opts.epub.then(|| {
+                let bytes = epub::write(&doc, &res, &epub_opts).map_err(|e| format!("cannot write the EPUB: {e}"))?;
+                pass(bytes, ".epub")
+            })
+        },
     );
     let mut out = Rendered { pdf: None, epub: None, pages: 0, deps };
     match pdf_result {
@@ -430,12 +451,12 @@ pub fn render(src: &Source, fonts: &Fonts, opts: &BuildOptions, diags: &mut Diag
             out.pdf = Some(bytes);
             out.pages = n;
         }
-        Some(Err(e)) => diags.push(Diagnostic::error(name.clone(), 1, 1, format!("cannot write the PDF: {e}"))),
+        Some(Err(e)) => diags.push(Diagnostic::error(name.clone(), 1, 1, e)),
         None => {}
     }
     match epub_result {
         Some(Ok(bytes)) => out.epub = Some(bytes),
-        Some(Err(e)) => diags.push(Diagnostic::error(name, 1, 1, format!("cannot write the EPUB: {e}"))),
+        Some(Err(e)) => diags.push(Diagnostic::error(name, 1, 1, e)),
         None => {}
     }
     (!diags.has_errors()).then_some(out)
@@ -478,17 +499,24 @@ fn build_one(path: &Path, run: &Run<'_>) -> DocReport {
         }
     };
     let mut diags = Diagnostics::new();
-    if let Some(r) = render(&src, run.fonts, opts, &mut diags) {
+    // Each output is staged (written to a temporary file beside its final name) by the
+    // thread that made it; both are renamed into place once the document has no errors.
+    let stage = |bytes: Vec<u8>, ext: &'static str| -> Result<Option<(Staged, String, u64)>, String> {
+        let Some(name) = names.iter().find(|n| n.ends_with(ext)) else { return Ok(None) };
+        let target = opts.out_dir.join(name);
+        let staged = Staged::write(&target, &bytes).map_err(|e| format!("cannot write {}: {e}", target.display()))?;
+        Ok(Some((staged, name.clone(), bytes.len() as u64)))
+    };
+    if let Some(r) = render_with(&src, run.fonts, opts, &mut diags, &stage) {
         report.pages = r.pages;
         let mut written = Vec::new();
-        for (bytes, ext) in [(r.pdf, ".pdf"), (r.epub, ".epub")] {
-            let (Some(bytes), Some(name)) = (bytes, names.iter().find(|n| n.ends_with(ext))) else { continue };
-            let target = opts.out_dir.join(name);
-            match write_atomically(&target, &bytes) {
+        for (staged, name, bytes) in [r.pdf, r.epub].into_iter().flatten().flatten() {
+            let target = staged.target.clone();
+            match staged.commit() {
                 Ok(()) => {
                     report.outputs.push(target);
-                    report.bytes += bytes.len() as u64;
-                    written.push(OutputFile { name: name.clone(), bytes: bytes.len() as u64 });
+                    report.bytes += bytes;
+                    written.push(OutputFile { name, bytes });
                 }
                 Err(e) => {
                     diags.push(Diagnostic::error(src.name(), 1, 1, format!("cannot write {}: {e}", target.display())))
@@ -525,26 +553,55 @@ static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
 
 /// Writes `bytes` to a temporary file beside `target`, then renames it into place.
 pub fn write_atomically(target: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    let dir = target.parent().unwrap_or(Path::new("."));
-    let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let n = TEMP_COUNTER.fetch_add(1, Ordering::Relaxed);
-    let tmp = dir.join(format!(".{name}.{}.{n}.tmp", std::process::id()));
-    // Atomic, not durable: other processes (and a build killed at any point) see the old
-    // file or the whole new one, never a part. No fsync: it is a barrier against power
-    // loss, not against a killed build, and it blocked a worker for each of the 2,000
-    // files of a 1,000-brief batch (ext4 flushes a file renamed over an existing one by
-    // itself: `auto_da_alloc`). Run `sync` after a build when the machine may lose power.
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
+    Staged::write(target, bytes)?.commit()
+}
+
+/// An output written to a temporary file beside its final name, waiting to be renamed
+/// into place ([`Staged::commit`]); dropped uncommitted, the temporary file is removed.
+///
+/// Atomic, not durable: other processes (and a build killed at any point) see the old
+/// file or the whole new one, never a part. No fsync: it is a barrier against power loss,
+/// not against a killed build, and it blocked a worker for each of the 2,000 files of a
+/// 1,000-brief batch (ext4 flushes a file renamed over an existing one by itself:
+/// `auto_da_alloc`). Run `sync` after a build when the machine may lose power.
+pub struct Staged {
+    tmp: Option<PathBuf>,
+    pub target: PathBuf,
+}
+
+impl Staged {
+    /// Writes `bytes` to a new temporary file beside `target`.
+    pub fn write(target: &Path, bytes: &[u8]) -> std::io::Result<Staged> {
+        use std::io::Write;
+        let dir = target.parent().unwrap_or(Path::new("."));
+        let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let n = TEMP_COUNTER.fetch_add(1, Ordering::Relaxed);
+        let tmp = dir.join(format!(".{name}.{}.{n}.tmp", std::process::id()));
+        // From here on, dropping `staged` removes whatever was created.
+        let staged = Staged { tmp: Some(tmp), target: target.to_path_buf() };
+        let path = staged.tmp.as_deref().unwrap_or(Path::new(""));
+        let mut f = std::fs::File::create(path)?;
         f.write_all(bytes)?;
-        drop(f);
-        std::fs::rename(&tmp, target)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
+        Ok(staged)
     }
-    result
+
+    /// Renames the temporary file into place.
+    pub fn commit(mut self) -> std::io::Result<()> {
+        let Some(tmp) = self.tmp.take() else { return Ok(()) };
+        let result = std::fs::rename(&tmp, &self.target);
+        if result.is_err() {
+            let _ = std::fs::remove_file(&tmp);
+        }
+        result
+    }
+}
+
+impl Drop for Staged {
+    fn drop(&mut self) {
+        if let Some(tmp) = self.tmp.take() {
+            let _ = std::fs::remove_file(tmp);
+        }
+    }
 }
 
 #[cfg(test)]
@@ -562,6 +619,22 @@ mod tests {
         assert_eq!(names.len(), 1, "{names:?}");
         // Writing into a folder that does not exist fails and leaves nothing behind.
         assert!(write_atomically(&dir.join("missing/x.pdf"), b"x").is_err());
+        // A staged file is beside the target, not under its name, until committed; one
+        // dropped uncommitted is removed.
+        let staged = Staged::write(&dir.join("y.epub"), b"PK").unwrap();
+        let staged_names = || -> Vec<String> {
+            let mut v: Vec<String> =
+                std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+            v.sort();
+            v
+        };
+        let names = staged_names();
+        assert_eq!(names.len(), 2, "{names:?}");
+        assert!(!names.contains(&"y.epub".to_string()) && names.iter().any(|n| n.starts_with(".y.epub.")), "{names:?}");
+        staged.commit().unwrap();
+        assert_eq!(std::fs::read(dir.join("y.epub")).unwrap(), b"PK");
+        drop(Staged::write(&dir.join("z.epub"), b"PK").unwrap());
+        assert_eq!(staged_names(), ["x.pdf", "y.epub"]);
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
