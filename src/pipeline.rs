@@ -459,6 +459,10 @@ fn render_with<T: Send>(
         Some(Err(e)) => diags.push(Diagnostic::error(name, 1, 1, e)),
         None => {}
     }
+    // The tree and the laid-out pages are tens of thousands of small allocations: free
+    // them on a worker that has nothing else to do rather than before the outputs are
+    // renamed into place (a pool thread picks the job up; the result never depends on it).
+    rayon::spawn(move || drop((laid, doc, res)));
     (!diags.has_errors()).then_some(out)
 }
 
