@@ -590,14 +590,49 @@ impl Staged {
     }
 
     /// Renames the temporary file into place.
+    ///
+    /// On Linux, an existing output (a file or a symbolic link) is swapped with the new
+    /// file in one step (`renameat2` with `RENAME_EXCHANGE`, as atomic for readers as a
+    /// rename over it) and the old one, now under the temporary name, is removed. A plain
+    /// rename over an existing file makes ext4 allocate and start writing the new file's
+    /// blocks there and then (`auto_da_alloc`, its guard for programs that do not sync):
+    /// about 0.1 ms per file here, twice per brief, against 0.015 ms for the swap and the
+    /// removal. brief does not sync its outputs anyway (see [`Staged`]). Where the swap
+    /// is not supported, or there is no old file, it is a plain rename.
     pub fn commit(mut self) -> std::io::Result<()> {
         let Some(tmp) = self.tmp.take() else { return Ok(()) };
+        #[cfg(target_os = "linux")]
+        if exchange(&tmp, &self.target) {
+            // The old output is under the temporary name now.
+            let _ = std::fs::remove_file(&tmp);
+            return Ok(());
+        }
         let result = std::fs::rename(&tmp, &self.target);
         if result.is_err() {
             let _ = std::fs::remove_file(&tmp);
         }
         result
     }
+}
+
+/// Swaps `tmp` and `target` if `target` is an existing file or symbolic link (never a
+/// folder) and the file system can; whether it did.
+#[cfg(target_os = "linux")]
+fn exchange(tmp: &Path, target: &Path) -> bool {
+    use std::os::unix::ffi::OsStrExt;
+    let Ok(meta) = std::fs::symlink_metadata(target) else { return false };
+    if !(meta.file_type().is_file() || meta.file_type().is_symlink()) {
+        return false;
+    }
+    let (Ok(from), Ok(to)) =
+        (std::ffi::CString::new(tmp.as_os_str().as_bytes()), std::ffi::CString::new(target.as_os_str().as_bytes()))
+    else {
+        return false;
+    };
+    // SAFETY: both paths are NUL-terminated C strings that outlive the call; renameat2
+    // only reads them.
+    let r = unsafe { libc::renameat2(libc::AT_FDCWD, from.as_ptr(), libc::AT_FDCWD, to.as_ptr(), libc::RENAME_EXCHANGE) };
+    r == 0
 }
 
 impl Drop for Staged {
@@ -638,6 +673,28 @@ mod tests {
         staged.commit().unwrap();
         assert_eq!(std::fs::read(dir.join("y.epub")).unwrap(), b"PK");
         drop(Staged::write(&dir.join("z.epub"), b"PK").unwrap());
+        assert_eq!(staged_names(), ["x.pdf", "y.epub"]);
+        // Replacing an output (swapped in on Linux) leaves the new bytes and nothing else;
+        // a symbolic link in the way is replaced, not followed; a folder in the way is an
+        // error and stays as it was.
+        write_atomically(&dir.join("x.pdf"), b"%PDF-1.7 second").unwrap();
+        assert_eq!(std::fs::read(dir.join("x.pdf")).unwrap(), b"%PDF-1.7 second");
+        assert_eq!(staged_names(), ["x.pdf", "y.epub"]);
+        #[cfg(unix)]
+        {
+            std::fs::write(dir.join("elsewhere"), b"keep").unwrap();
+            std::os::unix::fs::symlink(dir.join("elsewhere"), dir.join("l.pdf")).unwrap();
+            write_atomically(&dir.join("l.pdf"), b"%PDF new").unwrap();
+            assert!(!std::fs::symlink_metadata(dir.join("l.pdf")).unwrap().file_type().is_symlink());
+            assert_eq!(std::fs::read(dir.join("elsewhere")).unwrap(), b"keep");
+            std::fs::remove_file(dir.join("l.pdf")).unwrap();
+            std::fs::remove_file(dir.join("elsewhere")).unwrap();
+        }
+        std::fs::create_dir(dir.join("d.pdf")).unwrap();
+        std::fs::write(dir.join("d.pdf/inside"), b"x").unwrap();
+        assert!(write_atomically(&dir.join("d.pdf"), b"%PDF").is_err());
+        assert_eq!(std::fs::read(dir.join("d.pdf/inside")).unwrap(), b"x");
+        std::fs::remove_dir_all(dir.join("d.pdf")).unwrap();
         assert_eq!(staged_names(), ["x.pdf", "y.epub"]);
         std::fs::remove_dir_all(&dir).unwrap();
     }
