@@ -9,7 +9,7 @@ use std::process::Command;
 use crate::doc::*;
 use crate::resources::{ImageData, ImageFormat, Resources};
 
-use super::{render, write, Book, EpubOptions};
+use super::{render, render_with, write, Book, EpubOptions};
 use xml::Element;
 
 const PIN: &str = "/work/shared/corpus/briefs/images/pin.png";
@@ -437,6 +437,32 @@ fn unzip(bytes: &[u8], tag: &str) -> BTreeMap<String, String> {
     let _ = std::fs::remove_file(&path);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// Every file brief renders is in the archive with its own bytes (none of epub-builder's
+/// empty stand-ins is left), the image stored as is, the text deflated, and python's
+/// zipfile checks every entry's CRC.
+#[test]
+fn the_archive_holds_the_rendered_files_not_the_stand_ins() {
+    let res = pin_resources();
+    let doc = rich_doc();
+    let opts = EpubOptions { modified: 1_700_000_000, ..EpubOptions::default() };
+    let bytes = write(&doc, &res, &opts).unwrap();
+    let book = render_with(&doc, &res, &opts);
+    let files = unzip(&bytes, "stand-ins");
+    for (name, text) in &files {
+        assert!(!text.is_empty(), "{name} is empty");
+    }
+    for f in &book.files {
+        assert_eq!(files[&format!("OEBPS/{}", f.name)], f.xhtml, "{}", f.name);
+    }
+    assert!(files["OEBPS/stylesheet.css"].contains("font-family"));
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(&bytes)).unwrap();
+    let png = zip.by_name("OEBPS/images/img-1.png").unwrap();
+    assert_eq!(png.compression(), zip::CompressionMethod::Stored);
+    drop(png);
+    let chapter = zip.by_name("OEBPS/chapter-1.xhtml").unwrap();
+    assert_eq!(chapter.compression(), zip::CompressionMethod::Deflated);
 }
 
 #[test]
