@@ -9,7 +9,9 @@
 #   - the no-op rebuild (everything up to date);
 #   - peak memory of the full --jobs 2 build (/usr/bin/time -v);
 #   - the example brief alone (whole process, both formats) against pandoc making its EPUB
-#     and Typst making its PDF (pandoc → .typ → typst compile), when those are installed.
+#     and Typst making its PDF (pandoc → .typ → typst compile), when those are installed,
+#     the three run interleaved by scripts/interleave.py (one run of each in turn), so the
+#     machine's drift cannot favour one of them.
 # Uses hyperfine when installed (medians of its runs), else repeated runs and medians.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -77,26 +79,42 @@ else
   echo "peak memory: /usr/bin/time not installed (apt-get install time)"
 fi
 
-# Single processes of 10-100 ms on a shared machine: many runs (and a warm-up) for a
-# stable median.
+# Single processes of 10-100 ms on a shared machine: many runs (and a warm-up), and the
+# commands compared are run interleaved (scripts/interleave.py: one run of each in turn),
+# so that the machine's drift cannot favour one of them; ratios are of medians.
 SINGLE=$((RUNS * 20))
-ONE=$(median "true" "$BRIEF build $EXAMPLE -o $WORK/one --force --quiet" "$SINGLE" 5)
-echo "example brief, PDF + EPUB (whole process): ${ONE} s"
+CMDS=("$BRIEF build $EXAMPLE -o $WORK/one --force --quiet")
+HAVE_PANDOC=0
+HAVE_TYPST=0
 if command -v pandoc >/dev/null; then
-  PANDOC=$(median "true" "pandoc $EXAMPLE -o $WORK/pandoc.epub" "$SINGLE" 3)
-  echo "pandoc, EPUB only: ${PANDOC} s  -> brief is $(ratio "$PANDOC" "$ONE")x faster (goal 5x)"
-else
-  echo "pandoc: not installed"
+  HAVE_PANDOC=1
+  CMDS+=("$(command -v pandoc) $EXAMPLE -o $WORK/pandoc.epub")
 fi
 if ! command -v typst >/dev/null || ! command -v pandoc >/dev/null; then
-  echo "typst: not installed (no comparison)"
+  TYPST_NOTE="typst: not installed (no comparison)"
 # (-M keywords=: pandoc 3.9's Typst template writes a keyword list unquoted, which Typst
 # rejects; the keywords do not change the typesetting work.)
 elif ! pandoc "$EXAMPLE" -s -t typst -M keywords= -o "$WORK/example.typ" 2>/dev/null; then
-  echo "typst: this pandoc cannot write Typst (needs pandoc >= 3; set PATH to one, e.g. from pypandoc-binary)"
+  TYPST_NOTE="typst: this pandoc cannot write Typst (needs pandoc >= 3; set PATH to one, e.g. from pypandoc-binary)"
 elif ! typst compile "$WORK/example.typ" "$WORK/typst.pdf" 2>/dev/null; then
-  echo "typst: could not compile pandoc's Typst output (no comparison)"
+  TYPST_NOTE="typst: could not compile pandoc's Typst output (no comparison)"
 else
-  TYPST=$(median "true" "typst compile $WORK/example.typ $WORK/typst.pdf" "$SINGLE" 3)
-  echo "typst, PDF only: ${TYPST} s  -> brief is $(ratio "$TYPST" "$ONE")x faster (goal 10x)"
+  HAVE_TYPST=1
+  CMDS+=("$(command -v typst) compile $WORK/example.typ $WORK/typst.pdf")
+fi
+python3 scripts/interleave.py "$SINGLE" 5 "${CMDS[@]}" > "$WORK/single.json"
+nth() { python3 -c 'import json,sys; print("%.4f" % json.load(open(sys.argv[1]))["medians_s"][int(sys.argv[2])])' "$WORK/single.json" "$1"; }
+ONE=$(nth 0)
+echo "example brief, PDF + EPUB (whole process): ${ONE} s  (medians of $SINGLE runs, interleaved with the tools below)"
+if [ "$HAVE_PANDOC" = 1 ]; then
+  PANDOC=$(nth 1)
+  echo "pandoc $(pandoc --version | head -1 | cut -d' ' -f2), EPUB only: ${PANDOC} s  -> brief is $(ratio "$PANDOC" "$ONE")x faster (goal 5x)"
+else
+  echo "pandoc: not installed"
+fi
+if [ "$HAVE_TYPST" = 1 ]; then
+  TYPST=$(nth $((1 + HAVE_PANDOC)))
+  echo "typst $(typst --version | cut -d' ' -f2), PDF only: ${TYPST} s  -> brief is $(ratio "$TYPST" "$ONE")x faster (goal 10x)"
+else
+  echo "$TYPST_NOTE"
 fi
