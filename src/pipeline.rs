@@ -592,9 +592,8 @@ impl Staged {
         let n = TEMP_COUNTER.fetch_add(1, Ordering::Relaxed);
         let tmp = dir.join(format!(".{name}.{}.{n}.tmp", std::process::id()));
         // From here on, dropping `staged` removes whatever was created.
-        let staged = Staged { tmp: Some(tmp), target: target.to_path_buf() };
-        let path = staged.tmp.as_deref().unwrap_or(Path::new(""));
-        let mut f = std::fs::File::create(path)?;
+        let staged = Staged { tmp: Some(tmp.clone()), target: target.to_path_buf() };
+        let mut f = std::fs::File::create(&tmp)?;
         f.write_all(bytes)?;
         Ok(staged)
     }
