@@ -5,14 +5,15 @@
 #
 # Builds the release binary and the generator (honours CARGO_TARGET_DIR), writes N briefs
 # with examples/gen_briefs.rs, then measures, with SOURCE_DATE_EPOCH fixed:
-#   - a full build of the N briefs to PDF + EPUB with --jobs 1 and --jobs 2 (--force);
+#   - a full build of the N briefs to PDF + EPUB with --jobs 1 and --jobs 2, the two
+#     interleaved, each run into a fresh folder, on the disk and on tmpfs;
 #   - the no-op rebuild (everything up to date);
 #   - peak memory of the full --jobs 2 build (/usr/bin/time -v);
 #   - the example brief alone (whole process, both formats) against pandoc making its EPUB
 #     and Typst making its PDF (pandoc → .typ → typst compile), when those are installed,
 #     the three run interleaved by scripts/interleave.py (one run of each in turn), so the
 #     machine's drift cannot favour one of them.
-# Uses hyperfine when installed (medians of its runs), else repeated runs and medians.
+# The no-op rebuild uses hyperfine when installed (median of its runs), else repeated runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-1000}
@@ -54,26 +55,33 @@ median() {
 ratio() { python3 -c "import sys; print('%.2f' % (float(sys.argv[1]) / float(sys.argv[2])))" "$1" "$2"; }
 
 echo "timer: $(command -v hyperfine >/dev/null && echo hyperfine || echo 'date, median of runs')"
-J1=$(median "rm -rf $WORK/out" "$BRIEF build $WORK/briefs -o $WORK/out --jobs 1 --quiet" "$RUNS")
-J2=$(median "rm -rf $WORK/out" "$BRIEF build $WORK/briefs -o $WORK/out --jobs 2 --quiet" "$RUNS")
+# Full builds: --jobs 1 and --jobs 2 interleaved (one warm-up round), each run into a
+# folder of its own, and nothing on this disk is deleted before the end of the script:
+# an ext4 without a journal (like this machine's) skips every inode freed in the last
+# minute one by one when it creates a file, so deleting a run's 2,000 outputs before the
+# next build makes that build's file creation (and the example's below) slow; kernel
+# time that would be timed as brief's (a fifth of a --jobs 1 build).
+full() {  # OUT_ROOT -> "J1 J2" medians in seconds
+  python3 scripts/interleave.py "$RUNS" 1 \
+    "$BRIEF build $WORK/briefs -o $1/{run}-j1 --jobs 1 --quiet" \
+    "$BRIEF build $WORK/briefs -o $1/{run}-j2 --jobs 2 --quiet" >"$WORK/full.json"
+  python3 -c 'import json,sys; print(" ".join("%.4f" % m for m in json.load(open(sys.argv[1]))["medians_s"]))' "$WORK/full.json"
+}
+read -r J1 J2 <<<"$(full "$WORK/full")"
 echo "full build, --jobs 1: ${J1} s  ($(python3 -c "print('%.0f' % ($N / $J1))") briefs/s)"
 echo "full build, --jobs 2: ${J2} s  ($(python3 -c "print('%.0f' % ($N / $J2))") briefs/s)   speed-up $(ratio "$J1" "$J2")x"
-# The same with the outputs on tmpfs: what brief itself costs, without the file system's
-# (on an ext4 without a journal, creating files next to thousands deleted seconds before
-# is slow: the kernel skips recently freed inodes one by one).
+# The same with the outputs on tmpfs: what brief itself costs, without the disk's.
 if [ -d /dev/shm ] && [ -w /dev/shm ]; then
   SHM=$(mktemp -d /dev/shm/brief-bench.XXXXXX)
-  S1=$(median "rm -rf $SHM/out" "$BRIEF build $WORK/briefs -o $SHM/out --jobs 1 --quiet" "$RUNS")
-  S2=$(median "rm -rf $SHM/out" "$BRIEF build $WORK/briefs -o $SHM/out --jobs 2 --quiet" "$RUNS")
-  rm -rf "$SHM"
+  read -r S1 S2 <<<"$(full "$SHM/full")"
+  rm -rf "$SHM"  # (tmpfs: deleting there costs the disk nothing)
   echo "  outputs on tmpfs: --jobs 1 ${S1} s, --jobs 2 ${S2} s ($(python3 -c "print('%.0f' % ($N / $S2))") briefs/s)   speed-up $(ratio "$S1" "$S2")x"
 fi
 "$BRIEF" build "$WORK/briefs" -o "$WORK/out" --quiet
 NOOP=$(median "true" "$BRIEF build $WORK/briefs -o $WORK/out --quiet" $((RUNS * 3)) 1)
 echo "no-op rebuild: ${NOOP} s"
 if [ -x /usr/bin/time ]; then
-  rm -rf "$WORK/out"
-  /usr/bin/time -v "$BRIEF" build "$WORK/briefs" -o "$WORK/out" --jobs 2 --quiet 2>"$WORK/time.txt" || true
+  /usr/bin/time -v "$BRIEF" build "$WORK/briefs" -o "$WORK/peak" --jobs 2 --quiet 2>"$WORK/time.txt" || true
   echo "peak memory, full --jobs 2 build: $(awk -F: '/Maximum resident/ {printf "%.0f MB", $2/1024}' "$WORK/time.txt")"
 else
   echo "peak memory: /usr/bin/time not installed (apt-get install time)"

@@ -11,6 +11,11 @@ Commands are split like a shell would (shlex) and started without a shell (posix
 stdout and stderr to /dev/null; a leading NAME=VALUE sets an environment variable. WARMUP
 rounds are run first and not timed. Prints {"medians_s": [...], "runs": RUNS, "commands": [...]},
 medians in seconds, in the order of the commands. Exits 1 if a command fails.
+
+`{run}` in a command becomes the round's number (warm-up rounds included), so that each run
+can write into a folder of its own: a full build then never runs beside the deletion of
+the previous run's thousands of files (on an ext4 without a journal the kernel skips every
+inode freed in the last minute one by one, which would be timed as brief's).
 """
 import json
 import os
@@ -37,8 +42,9 @@ def main():
     times = [[] for _ in parsed]
     for r in range(warmup + runs):
         for i, (args, env) in enumerate(parsed):
+            argv = [a.replace("{run}", str(r)) for a in args]
             t0 = time.perf_counter()
-            pid = os.posix_spawnp(args[0], args, env, file_actions=actions)
+            pid = os.posix_spawnp(argv[0], argv, env, file_actions=actions)
             _, status = os.waitpid(pid, 0)
             elapsed = time.perf_counter() - t0
             if os.waitstatus_to_exitcode(status) != 0:
