@@ -14,6 +14,8 @@
 #     the three run interleaved by scripts/interleave.py (one run of each in turn), so the
 #     machine's drift cannot favour one of them.
 # The no-op rebuild uses hyperfine when installed (median of its runs), else repeated runs.
+# The work folder (thousands of files) is deleted at the end: on an ext4 without a journal,
+# leave six minutes before the next run (see the full builds below).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-1000}
