@@ -416,18 +416,30 @@ fn render_with<T: Send>(
     let deps = image_deps(&doc, abs.parent().unwrap_or(Path::new(".")));
     let name = src.name();
     let setup = opts.config.page_setup();
-    // With both formats, layout runs first: the EPUB's page-list needs the PDF's page
-    // starts. Then both writers run at once. With the EPUB alone, nothing is laid out
-    // (there is no PDF whose pages a page-list could cite).
-    let laid = opts.pdf.then(|| layout::layout(&doc, fonts, &res, &setup));
-    let epub_opts = epub::EpubOptions {
+    let mut epub_opts = epub::EpubOptions {
         modified: opts.epoch,
-        page_starts: laid.as_ref().map(|l| l.page_starts.clone()).unwrap_or_default(),
+        page_starts: Vec::new(),
         chapter_level: opts.config.document.chapter_level.map(|l| l.0),
         embed_fonts: opts.config.document.epub_fonts || opts.epub_fonts,
         extra_css: opts.config.theme_css(),
         fonts: epub::BookFonts::of(fonts),
     };
+    // With both formats, layout runs first: the EPUB's page markers and page-list need the
+    // PDF's page starts. The part of the EPUB that does not (epub-builder's archive) is
+    // made while layout fills the pages on one thread. Then both writers run at once.
+    // With the EPUB alone, nothing is laid out (there is no PDF whose pages a page-list
+    // could cite).
+    let (laid, skeleton) = match (opts.pdf, opts.epub) {
+        (true, true) => {
+            let (laid, skeleton) =
+                layout::layout_beside(&doc, fonts, &res, &setup, || epub::skeleton(&doc, &res, &epub_opts, true));
+            // An error here comes again from the EPUB's own writing, and is reported there.
+            (Some(laid), skeleton.ok())
+        }
+        (true, false) => (Some(layout::layout(&doc, fonts, &res, &setup)), None),
+        (false, _) => (None, None),
+    };
+    epub_opts.page_starts = laid.as_ref().map(|l| l.page_starts.clone()).unwrap_or_default();
     let (pdf_result, epub_result) = rayon::join(
         || {
             laid.as_ref().map(|pages| {
@@ -446,7 +458,8 @@ fn render_with<T: Send>(
         },
         || {
             opts.epub.then(|| {
-                let bytes = epub::write(&doc, &res, &epub_opts).map_err(|e| format!("cannot write the EPUB: {e}"))?;
+                let bytes = epub::write_with(&doc, &res, &epub_opts, skeleton)
+                    .map_err(|e| format!("cannot write the EPUB: {e}"))?;
                 pass(bytes, ".epub")
             })
         },

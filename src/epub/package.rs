@@ -103,8 +103,85 @@ fn patch_nav(nav: &str, lang: &str, page_list: &str) -> String {
     out
 }
 
-/// Builds the package bytes.
-pub(crate) fn build(meta: &Meta, book: &Book, opts: &EpubOptions) -> Result<Vec<u8>, String> {
+/// What epub-builder's archive for a book is made of besides the document's metadata and
+/// the options (both the same for the two renderings of one document): every field of the
+/// book except the pages' XHTML and where the page markers went, and whether it has a
+/// page-list. Two books of one document with the same shape get the same archive.
+pub(crate) fn shape(book: &Book, paged: bool) -> String {
+    let files: Vec<_> = book
+        .files
+        .iter()
+        .map(|f| (&f.name, &f.toc_title, &f.toc_children, f.nav_level, f.landmark))
+        .collect();
+    let images: Vec<_> = book.images.iter().map(|(path, data)| (path, data.format.media_type())).collect();
+    let fonts: Vec<_> = book.fonts.iter().map(|f| &f.path).collect();
+    format!(
+        "{:?}",
+        (&book.lang, &book.contents_title, files, images, fonts, book.missing_alt, book.has_notes, book.has_tables, paged)
+    )
+}
+
+/// epub-builder's archive made ahead of the pages' XHTML ([`super::skeleton`]), with the
+/// [`shape`] of the book it was made for.
+pub(crate) struct Made {
+    pub archive: Vec<u8>,
+    pub shape: String,
+}
+
+/// Builds the package bytes, with epub-builder's archive made ahead when it was made for a
+/// book of this shape (otherwise it is made here).
+pub(crate) fn build_with(meta: &Meta, book: &Book, opts: &EpubOptions, made: Option<Made>) -> Result<Vec<u8>, String> {
+    let paged = !book.page_list.is_empty();
+    let archive = match made {
+        Some(m) if m.shape == shape(book, paged) => m.archive,
+        _ => generate(meta, book, opts, paged)?,
+    };
+    let css = stylesheet(book, opts);
+    finish(&archive, &ours(meta, book, &css), &book.lang, &pagemarks::page_list_nav(&book.page_list))
+}
+
+/// The stylesheet: brief's, with the project's fonts and colours.
+fn stylesheet(book: &Book, opts: &EpubOptions) -> String {
+    let mut css = fonts::stylesheet(CSS, &opts.fonts) + &opts.extra_css;
+    if !book.fonts.is_empty() {
+        css = fonts::font_face_css(&book.fonts) + &css;
+    }
+    css
+}
+
+/// The files brief renders, in the order they are handed to epub-builder (as stand-ins).
+fn ours<'a>(meta: &Meta, book: &'a Book, css: &'a str) -> Ours<'a> {
+    let oebps = |path: &str| format!("OEBPS/{path}");
+    let mut ours: Ours<'_> = vec![(oebps("stylesheet.css"), css.as_bytes(), Method::Deflate)];
+    for (i, face) in book.fonts.iter().enumerate() {
+        if book.fonts[..i].iter().all(|f| f.path != face.path) {
+            ours.push((oebps(&face.path), face.data, Method::Deflate));
+        }
+    }
+    if let Some(data) = meta.cover.as_deref().and_then(|src| book.res.images.get(src)) {
+        // PNG and JPEG data is compressed already: stored.
+        ours.push((oebps(&cover_path(data)), data.bytes.as_slice(), Method::Store));
+    }
+    for (path, data) in &book.images {
+        ours.push((oebps(path), data.bytes.as_slice(), Method::Store));
+    }
+    for file in &book.files {
+        ours.push((oebps(&file.name), file.xhtml.as_bytes(), Method::Deflate));
+    }
+    ours
+}
+
+fn cover_path(data: &crate::resources::ImageData) -> String {
+    let ext = match data.format {
+        crate::resources::ImageFormat::Png => "png",
+        crate::resources::ImageFormat::Jpeg => "jpg",
+    };
+    format!("images/cover.{ext}")
+}
+
+/// epub-builder's archive: the package document, NCX, nav document and container, with
+/// an empty stand-in for every file brief renders. `paged`: the book has a page-list.
+pub(crate) fn generate(meta: &Meta, book: &Book, opts: &EpubOptions, paged: bool) -> Result<Vec<u8>, String> {
     let err = |e: epub_builder::Error| format!("EPUB packaging failed: {e}");
     let zip = ZipLibrary::new().map_err(err)?;
     let mut b = EpubBuilder::new(zip).map_err(err)?;
@@ -125,42 +202,24 @@ pub(crate) fn build(meta: &Meta, book: &Book, opts: &EpubOptions) -> Result<Vec<
     }
     b.set_uuid(identifier(meta));
     b.set_modified_date(DateTime::from_timestamp(opts.modified, 0).unwrap_or_default());
-    b.add_metadata_opf(Box::new(spliced(&extra_metadata(meta, book))));
+    b.add_metadata_opf(Box::new(spliced(&extra_metadata(meta, book, paged))));
     // epub-builder gets an empty stand-in for each file brief renders; `finish` puts the
     // file itself in its place.
     const STAND_IN: &[u8] = b"";
-    let mut ours: Ours<'_> = Vec::new();
-    let oebps = |path: &str| format!("OEBPS/{path}");
-    let mut css = fonts::stylesheet(CSS, &opts.fonts) + &opts.extra_css;
-    if !book.fonts.is_empty() {
-        css = fonts::font_face_css(&book.fonts) + &css;
-    }
     b.stylesheet(STAND_IN).map_err(err)?;
-    ours.push((oebps("stylesheet.css"), css.as_bytes(), Method::Deflate));
     // Two rules may share a file (a house style set in the regular face): add it once.
     for (i, face) in book.fonts.iter().enumerate() {
         if book.fonts[..i].iter().all(|f| f.path != face.path) {
             b.add_resource(face.path.as_str(), STAND_IN, fonts::MEDIA_TYPE).map_err(err)?;
-            ours.push((oebps(&face.path), face.data, Method::Deflate));
         }
     }
-
     if let Some(data) = meta.cover.as_deref().and_then(|src| book.res.images.get(src)) {
-        let ext = match data.format {
-            crate::resources::ImageFormat::Png => "png",
-            crate::resources::ImageFormat::Jpeg => "jpg",
-        };
-        let path = format!("images/cover.{ext}");
-        b.add_cover_image(path.as_str(), STAND_IN, data.format.media_type()).map_err(err)?;
-        // PNG and JPEG data is compressed already: stored.
-        ours.push((oebps(&path), data.bytes.as_slice(), Method::Store));
+        b.add_cover_image(cover_path(data).as_str(), STAND_IN, data.format.media_type()).map_err(err)?;
     }
     for (path, data) in &book.images {
         b.add_resource(path, STAND_IN, data.format.media_type()).map_err(err)?;
-        ours.push((oebps(path), data.bytes.as_slice(), Method::Store));
     }
     for file in &book.files {
-        ours.push((oebps(&file.name), file.xhtml.as_bytes(), Method::Deflate));
         let mut content = EpubContent::new(file.name.as_str(), STAND_IN).level(file.nav_level);
         if let Some(title) = &file.toc_title {
             content = content.title(title.as_str());
@@ -175,7 +234,7 @@ pub(crate) fn build(meta: &Meta, book: &Book, opts: &EpubOptions) -> Result<Vec<
     }
     let mut out = Vec::new();
     b.generate(&mut out).map_err(err)?;
-    finish(&out, &ours, &book.lang, &pagemarks::page_list_nav(&book.page_list))
+    Ok(out)
 }
 
 /// The book's identifier: a UUID v5 of `meta.id`, else of title + newline + date, so that
@@ -199,7 +258,7 @@ fn toc_element(node: &TocNode, level: i32) -> TocElement {
 /// subtitle, publisher, a date as written, and EPUB Accessibility 1.1 metadata.
 /// The first and the last element are plain `<meta property="...">` elements (see
 /// [`spliced`]).
-fn extra_metadata(meta: &Meta, book: &Book) -> String {
+fn extra_metadata(meta: &Meta, book: &Book, paged: bool) -> String {
     let mut els: Vec<String> = Vec::new();
     let mut property = |name: &str, value: &str| {
         els.push(format!("<meta property=\"{name}\">{}</meta>", escape::text(value)));
@@ -213,13 +272,13 @@ fn extra_metadata(meta: &Meta, book: &Book) -> String {
     if !book.images.is_empty() && !book.missing_alt {
         features.push("alternativeText");
     }
-    if !book.page_list.is_empty() {
+    if paged {
         features.extend(["pageBreakMarkers", "pageNavigation"]);
     }
     for feature in features {
         property("schema:accessibilityFeature", feature);
     }
-    property("schema:accessibilitySummary", &accessibility_summary(book));
+    property("schema:accessibilitySummary", &accessibility_summary(book, paged));
     let subtitle = meta.subtitle.as_deref().map(escape::clean_line).filter(|s| !s.is_empty());
     if let Some(subtitle) = subtitle {
         els.push(format!("<dc:title id=\"subtitle\">{}</dc:title>", escape::text(&subtitle)));
@@ -231,7 +290,7 @@ fn extra_metadata(meta: &Meta, book: &Book) -> String {
     if let Some(date) = meta.date.as_deref().map(str::trim).filter(|d| is_w3c_date(d)) {
         els.push(format!("<dc:date>{date}</dc:date>"));
     }
-    if !book.page_list.is_empty() {
+    if paged {
         // The page-list follows the PDF edition built with this book (EPUB
         // Accessibility: name the source of the pagination).
         els.push(format!(
@@ -244,7 +303,7 @@ fn extra_metadata(meta: &Meta, book: &Book) -> String {
     els.join("\n")
 }
 
-fn accessibility_summary(book: &Book) -> String {
+fn accessibility_summary(book: &Book, paged: bool) -> String {
     let mut s =
         String::from("Reflowable text with structured headings, a table of contents and a logical reading order.");
     if book.has_notes {
@@ -253,7 +312,7 @@ fn accessibility_summary(book: &Book) -> String {
     if book.has_tables {
         s.push_str(" Data tables have column headers.");
     }
-    if !book.page_list.is_empty() {
+    if paged {
         s.push_str(" Page-break markers and a page list follow the pages of the PDF edition.");
     }
     if !book.images.is_empty() {

@@ -70,12 +70,36 @@ impl PageSetup {
 
 /// Lays a document out on pages. The front matter's `papersize` overrides the setup's.
 pub fn layout(doc: &Document, fonts: &Fonts, res: &Resources, setup: &PageSetup) -> LaidOut {
-    layout_counted(doc, fonts, res, setup, true).0
+    layout_counted(doc, fonts, res, setup, true, || ()).0 .0
 }
 
-/// [`layout`], with paragraphs set ahead or not; also returns how many paragraphs were set
-/// ahead and how many of those the flow did not use (set at a measure it did not give).
-pub(crate) fn layout_counted(doc: &Document, fonts: &Fonts, res: &Resources, setup: &PageSetup, ahead: bool) -> (LaidOut, usize, usize) {
+/// [`layout`], running `beside` on another worker while the pages are filled.
+///
+/// Filling the pages is the one stretch of layout that runs on a single thread (each
+/// block's place depends on the one before it); `beside` is work of the caller's that does
+/// not need the pages (the EPUB's package), so it takes the idle core then instead of
+/// waiting for the pages.
+pub fn layout_beside<R: Send>(
+    doc: &Document,
+    fonts: &Fonts,
+    res: &Resources,
+    setup: &PageSetup,
+    beside: impl FnOnce() -> R + Send,
+) -> (LaidOut, R) {
+    layout_counted(doc, fonts, res, setup, true, beside).0
+}
+
+/// [`layout_beside`], with paragraphs set ahead or not; also returns how many paragraphs
+/// were set ahead and how many of those the flow did not use (set at a measure it did not
+/// give).
+pub(crate) fn layout_counted<R: Send>(
+    doc: &Document,
+    fonts: &Fonts,
+    res: &Resources,
+    setup: &PageSetup,
+    ahead: bool,
+    beside: impl FnOnce() -> R + Send,
+) -> ((LaidOut, R), usize, usize) {
     let setup = &setup.with_paper(doc.meta.papersize.as_deref());
     let hyphenate = hyphenation_lang(&doc.meta.lang);
     let mut flow = flow::Flow::new(fonts, res, setup, hyphenate);
@@ -98,13 +122,19 @@ pub(crate) fn layout_counted(doc: &Document, fonts: &Fonts, res: &Resources, set
     );
     (flow.presets, flow.table_presets) = presets;
     let made = flow.presets.len() + flow.table_presets.len();
-    flow.blocks(&doc.blocks);
-    let unused = flow.presets.len() + flow.table_presets.len();
-    let mut out = flow.finish();
-    toc::finish(&mut out, fonts, &contents);
-    furniture::running_heads(&mut out, fonts, setup, &doc.meta);
-    theme::recolor(&mut out, &setup.theme);
-    (out, made, unused)
+    let ((out, unused), beside) = rayon::join(
+        || {
+            flow.blocks(&doc.blocks);
+            let unused = flow.presets.len() + flow.table_presets.len();
+            let mut out = flow.finish();
+            toc::finish(&mut out, fonts, &contents);
+            furniture::running_heads(&mut out, fonts, setup, &doc.meta);
+            theme::recolor(&mut out, &setup.theme);
+            (out, unused)
+        },
+        beside,
+    );
+    ((out, beside), made, unused)
 }
 
 /// Index of the pair table of a built-in face (see `pairs`), if it has one.

@@ -338,3 +338,26 @@ fn chapter_level_two_gives_sections_files_of_their_own() {
     assert!(two.files[3].xhtml.contains("href=\"chapter-6.xhtml#b2\""));
 }
 
+
+/// The archive made ahead beside layout ([`crate::epub::skeleton`]) is the one the book
+/// with its page markers needs: the EPUB written with it is the EPUB written without it,
+/// and the skeleton is really used (its shape matches), not silently made again.
+#[test]
+fn the_skeleton_made_beside_layout_is_used_and_changes_no_byte() {
+    let doc = parse(&long_markdown("en"));
+    let out = laid(&doc);
+    let opts = EpubOptions { page_starts: out.page_starts.clone(), modified: 0, ..EpubOptions::default() };
+    let res = Resources::default();
+    let ahead = crate::epub::skeleton(&doc, &res, &opts, true).unwrap();
+    let paged = render_with(&doc, &res, &opts);
+    assert!(!paged.page_list.is_empty());
+    assert_eq!(ahead.0.shape, crate::epub::package::shape(&paged, true), "the skeleton would be made again");
+    let with = crate::epub::write_with(&doc, &res, &opts, Some(ahead)).unwrap();
+    assert!(with == crate::epub::write(&doc, &res, &opts).unwrap(), "the skeleton changed the EPUB");
+    // A skeleton made for a book without a page-list does not fit one with it: it is
+    // made again, and the page-list's metadata is there.
+    let wrong = crate::epub::skeleton(&doc, &res, &opts, false).unwrap();
+    assert_ne!(wrong.0.shape, crate::epub::package::shape(&paged, true));
+    let again = crate::epub::write_with(&doc, &res, &opts, Some(wrong)).unwrap();
+    assert!(again == with, "a skeleton of the wrong shape was used");
+}
