@@ -308,6 +308,7 @@ impl CommonArgs {
             incremental: true,
             force: false,
             epub_fonts: self.epub_fonts,
+            exiting: false,
         };
         Ok(Plan { paths, sources, opts })
     }
@@ -320,6 +321,8 @@ fn build(args: BuildArgs) -> ExitCode {
         Err(code) => return code,
     };
     plan.opts.force = args.force;
+    // `brief build` ends when the build does (`watch` builds again and again).
+    plan.opts.exiting = true;
     if let Some((k, n)) = args.shard {
         plan.sources = pipeline::select_shard(plan.sources, k, n);
     }
