@@ -147,9 +147,24 @@ pub(crate) fn shape(face: &Face, font: FontId, size: f32, text: &str) -> Option<
         };
         let kern = if k + 1 < g { t.kern[u * t.units + usize::from(glyphs[k + 1].0)] } else { 0 };
         let x_advance = i32::from(advance) + i32::from(kern);
-        out.push(Glyph { font, id, advance: x_advance as f32 * scale, text: text[starts[from]..starts[to]].into() });
+        let cluster = &text[starts[from]..starts[to]];
+        out.push(Glyph { font, id, advance: x_advance as f32 * scale, text: shared_text(cluster) });
     }
     Some(out)
+}
+
+thread_local! {
+    /// The text of each printable ASCII character, shared: nearly every glyph of a brief
+    /// is one of them, and a string of its own for each was one allocation per glyph.
+    static ASCII: [std::sync::Arc<str>; 95] = std::array::from_fn(|i| char::from(b' ' + i as u8).to_string().into());
+}
+
+/// The cluster text of a glyph, shared when it is one printable ASCII character.
+fn shared_text(cluster: &str) -> std::sync::Arc<str> {
+    match cluster.as_bytes() {
+        &[b] if (b' '..=b'~').contains(&b) => ASCII.with(|a| a[usize::from(b - b' ')].clone()),
+        _ => cluster.into(),
+    }
 }
 
 /// The characters of the tables, by unit.
