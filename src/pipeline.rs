@@ -449,6 +449,23 @@ fn read_early(path: &Path, opts: &BuildOptions) -> Early {
     Ok((hash, parsed))
 }
 
+/// The page starts of a document being laid out, for the EPUB waiting for them on another
+/// worker: told once layout is done or, should layout fail (a bug that panics), told that
+/// there are none when this is dropped, so the EPUB's side never waits forever.
+struct Tell<'a>(&'a std::sync::OnceLock<Option<Vec<crate::layout::PageStart>>>);
+
+impl Tell<'_> {
+    fn tell(&self, starts: Option<Vec<crate::layout::PageStart>>) {
+        let _ = self.0.set(starts);
+    }
+}
+
+impl Drop for Tell<'_> {
+    fn drop(&mut self) {
+        self.tell(None);
+    }
+}
+
 /// Where a rendered document's tree and pages are freed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Free {
@@ -494,7 +511,7 @@ fn render_with<T: Send>(
     let deps = image_deps(&doc, abs.parent().unwrap_or(Path::new(".")));
     let name = src.name();
     let setup = opts.config.page_setup();
-    let mut epub_opts = epub::EpubOptions {
+    let epub_opts = epub::EpubOptions {
         modified: opts.epoch,
         page_starts: Vec::new(),
         chapter_level: opts.config.document.chapter_level.map(|l| l.0),
@@ -502,46 +519,64 @@ fn render_with<T: Send>(
         extra_css: opts.config.theme_css(),
         fonts: epub::BookFonts::of(fonts),
     };
-    // With both formats, layout runs first: the EPUB's page markers and page-list need the
-    // PDF's page starts. The part of the EPUB that does not (epub-builder's archive) is
-    // made while layout fills the pages on one thread. Then both writers run at once.
-    // With the EPUB alone, nothing is laid out (there is no PDF whose pages a page-list
-    // could cite).
-    let (laid, skeleton) = match (opts.pdf, opts.epub) {
-        (true, true) => {
-            let (laid, skeleton) =
-                layout::layout_beside(&doc, fonts, &res, &setup, || epub::skeleton(&doc, &res, &epub_opts, true));
-            // An error here comes again from the EPUB's own writing, and is reported there.
-            (Some(laid), skeleton.ok())
-        }
-        (true, false) => (Some(layout::layout(&doc, fonts, &res, &setup)), None),
-        (false, _) => (None, None),
+    let pdf_opts = pdf::PdfOptions {
+        title: doc.meta.title.clone(),
+        authors: doc.meta.authors.clone(),
+        subject: doc.meta.summary.clone(),
+        keywords: doc.meta.keywords.clone(),
+        lang: doc.meta.lang.clone(),
+        date: opts.epoch,
     };
-    epub_opts.page_starts = laid.as_ref().map(|l| l.page_starts.clone()).unwrap_or_default();
-    let (pdf_result, epub_result) = rayon::join(
-        || {
-            laid.as_ref().map(|pages| {
-                let pdf_opts = pdf::PdfOptions {
-                    title: doc.meta.title.clone(),
-                    authors: doc.meta.authors.clone(),
-                    subject: doc.meta.summary.clone(),
-                    keywords: doc.meta.keywords.clone(),
-                    lang: doc.meta.lang.clone(),
-                    date: opts.epoch,
-                };
-                let n = pages.pages.len();
-                let bytes = pdf::write(pages, fonts, &res, &pdf_opts).map_err(|e| format!("cannot write the PDF: {e}"))?;
-                Ok::<_, String>((pass(bytes, ".pdf")?, n))
-            })
-        },
-        || {
-            opts.epub.then(|| {
-                let bytes = epub::write_with(&doc, &res, &epub_opts, skeleton)
-                    .map_err(|e| format!("cannot write the EPUB: {e}"))?;
-                pass(bytes, ".epub")
-            })
-        },
-    );
+    let write_pdf = |pages: &layout::LaidOut| {
+        let bytes = pdf::write(pages, fonts, &res, &pdf_opts).map_err(|e| format!("cannot write the PDF: {e}"))?;
+        Ok::<_, String>((pass(bytes, ".pdf")?, pages.pages.len()))
+    };
+    let write_epub = |epub_opts: &epub::EpubOptions, skeleton: Option<epub::Skeleton>| {
+        let bytes = epub::write_with(&doc, &res, epub_opts, skeleton).map_err(|e| format!("cannot write the EPUB: {e}"))?;
+        pass(bytes, ".epub")
+    };
+    let (laid, pdf_result, epub_result) = match (opts.pdf, opts.epub) {
+        // With both formats, the EPUB's page markers and page-list need the PDF's page
+        // starts. The part of the EPUB that does not (epub-builder's archive) is made while
+        // layout fills the pages on one thread; the PDF is written as soon as the pages
+        // are filled, and the rest of the EPUB as soon as the archive is made and the page
+        // starts are known.
+        (true, true) => {
+            let starts = std::sync::OnceLock::new();
+            // Whatever happens to layout, the EPUB's side is told (`None`: no pages): the
+            // continuation owns the teller, and a layout that panics drops it unwinding,
+            // before the panic waits for the EPUB's side to end.
+            let told = Tell(&starts);
+            let ((laid, pdf_result), epub_result) = layout::layout_beside(
+                &doc,
+                fonts,
+                &res,
+                &setup,
+                move |laid| {
+                    told.tell(Some(laid.page_starts.clone()));
+                    let pdf_result = write_pdf(&laid);
+                    (laid, pdf_result)
+                },
+                || {
+                    let skeleton = epub::skeleton(&doc, &res, &epub_opts, true).ok();
+                    // (An error making the skeleton comes again from writing the EPUB.)
+                    let page_starts = starts.wait().clone()?;
+                    let epub_opts = epub::EpubOptions { page_starts, ..epub_opts.clone() };
+                    Some(write_epub(&epub_opts, skeleton))
+                },
+            );
+            (Some(laid), Some(pdf_result), epub_result)
+        }
+        (true, false) => {
+            let laid = layout::layout(&doc, fonts, &res, &setup);
+            let pdf_result = write_pdf(&laid);
+            (Some(laid), Some(pdf_result), None)
+        }
+        // With the EPUB alone, nothing is laid out (there is no PDF whose pages a
+        // page-list could cite).
+        (false, true) => (None, None, Some(write_epub(&epub_opts, None))),
+        (false, false) => (None, None, None),
+    };
     let mut out = Rendered { pdf: None, epub: None, pages: 0, deps };
     match pdf_result {
         Some(Ok((bytes, n))) => {
@@ -768,6 +803,39 @@ impl Drop for Staged {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The EPUB's side waits for the page starts that the PDF's side tells it after layout
+    /// (`render_with`). Should that side panic before telling, the EPUB's side must be
+    /// told there are none, or the two would wait for each other for ever.
+    #[test]
+    fn a_panic_before_the_page_starts_are_told_never_leaves_the_epub_waiting() {
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let fonts = Fonts::builtin().unwrap();
+            let doc = crate::markdown::parse(&Source::new("t.md", "# A\n\nSome text.\n".to_string()), &mut Diagnostics::new());
+            let res = Resources::default();
+            let starts = std::sync::OnceLock::new();
+            let told = Tell(&starts);
+            let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                layout::layout_beside(
+                    &doc,
+                    &fonts,
+                    &res,
+                    &layout::PageSetup::default(),
+                    move |laid: layout::LaidOut| {
+                        if !laid.pages.is_empty() {
+                            panic!("a bug in the PDF's side");
+                        }
+                        told.tell(Some(laid.page_starts.clone()));
+                    },
+                    || starts.wait().is_some(),
+                )
+            }));
+            let _ = tx.send(result.is_err());
+        });
+        let panicked = rx.recv_timeout(std::time::Duration::from_secs(20)).expect("the two sides waited for each other");
+        assert!(panicked, "the panic reaches the caller (build_guarded reports it)");
+    }
 
     /// A lone document is read and parsed while the faces load (`read_early`); a document
     /// of a batch is not. Both ways give the same diagnostics, in the same order (the

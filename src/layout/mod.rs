@@ -70,36 +70,39 @@ impl PageSetup {
 
 /// Lays a document out on pages. The front matter's `papersize` overrides the setup's.
 pub fn layout(doc: &Document, fonts: &Fonts, res: &Resources, setup: &PageSetup) -> LaidOut {
-    layout_counted(doc, fonts, res, setup, true, || ()).0 .0
+    layout_counted(doc, fonts, res, setup, true, |out| out, || ()).0 .0
 }
 
-/// [`layout`], running `beside` on another worker while the pages are filled.
+/// [`layout`], then `then` with the pages, while `beside` runs on another worker.
 ///
 /// Filling the pages is the one stretch of layout that runs on a single thread (each
 /// block's place depends on the one before it); `beside` is work of the caller's that does
-/// not need the pages (the EPUB's package), so it takes the idle core then instead of
-/// waiting for the pages.
-pub fn layout_beside<R: Send>(
+/// not need the pages to start (the EPUB's package), so it takes the idle core then
+/// instead of waiting for the pages, and `then` (the PDF) starts as soon as the pages are
+/// filled, whether `beside` is done or not.
+pub fn layout_beside<R: Send, S: Send>(
     doc: &Document,
     fonts: &Fonts,
     res: &Resources,
     setup: &PageSetup,
-    beside: impl FnOnce() -> R + Send,
-) -> (LaidOut, R) {
-    layout_counted(doc, fonts, res, setup, true, beside).0
+    then: impl FnOnce(LaidOut) -> R + Send,
+    beside: impl FnOnce() -> S + Send,
+) -> (R, S) {
+    layout_counted(doc, fonts, res, setup, true, then, beside).0
 }
 
 /// [`layout_beside`], with paragraphs set ahead or not; also returns how many paragraphs
 /// were set ahead and how many of those the flow did not use (set at a measure it did not
 /// give).
-pub(crate) fn layout_counted<R: Send>(
+pub(crate) fn layout_counted<R: Send, S: Send>(
     doc: &Document,
     fonts: &Fonts,
     res: &Resources,
     setup: &PageSetup,
     ahead: bool,
-    beside: impl FnOnce() -> R + Send,
-) -> ((LaidOut, R), usize, usize) {
+    then: impl FnOnce(LaidOut) -> R + Send,
+    beside: impl FnOnce() -> S + Send,
+) -> ((R, S), usize, usize) {
     let setup = &setup.with_paper(doc.meta.papersize.as_deref());
     let hyphenate = hyphenation_lang(&doc.meta.lang);
     let mut flow = flow::Flow::new(fonts, res, setup, hyphenate);
@@ -130,7 +133,7 @@ pub(crate) fn layout_counted<R: Send>(
             toc::finish(&mut out, fonts, &contents);
             furniture::running_heads(&mut out, fonts, setup, &doc.meta);
             theme::recolor(&mut out, &setup.theme);
-            (out, unused)
+            (then(out), unused)
         },
         beside,
     );

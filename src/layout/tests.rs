@@ -443,8 +443,8 @@ fn paragraphs_set_ahead_are_used_and_change_nothing() {
     let d = doc(vec![para(LOREM), list, quote, table(3, 60, LOREM), in_item, noted, table(9, 2, wide_words), para(LOREM)]);
     let fonts = crate::fonts::Fonts::builtin().unwrap();
     let res = crate::resources::Resources::default();
-    let ((ahead, ()), made, unused) = layout_counted(&d, &fonts, &res, &PageSetup::default(), true, || ());
-    let ((alone, ()), none, _) = layout_counted(&d, &fonts, &res, &PageSetup::default(), false, || ());
+    let ((ahead, ()), made, unused) = layout_counted(&d, &fonts, &res, &PageSetup::default(), true, |o| o, || ());
+    let ((alone, ()), none, _) = layout_counted(&d, &fonts, &res, &PageSetup::default(), false, |o| o, || ());
     assert_eq!(made, 10 + 2, "every paragraph but none inside tables or notes, two tables");
     assert_eq!(unused, 0, "a paragraph was set ahead at a measure the flow did not give it");
     assert_eq!(none, 0);
