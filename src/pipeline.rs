@@ -422,7 +422,7 @@ fn image_deps(doc: &Document, base: &Path) -> Vec<PathBuf> {
 /// Parses and renders a source in memory. Diagnostics go to `diags`; `None` when the
 /// document has errors (nothing is to be written for it).
 pub fn render(src: &Source, fonts: &Fonts, opts: &BuildOptions, diags: &mut Diagnostics) -> Option<Rendered> {
-    render_with(src, fonts, opts, diags, None, Free::Here, &|bytes, _| Ok(bytes))
+    render_with(src, fonts, opts, diags, None, true, Free::Here, &|bytes, _| Ok(bytes))
 }
 
 /// A source read, decoded and parsed ahead of the faces ([`build_all_with`] with one
@@ -482,6 +482,7 @@ enum Free {
 /// the other format is still being written. An `Err` from `pass` is an error of the
 /// document. When the document has errors, whatever `pass` returned is dropped.
 /// `parsed`: the source's tree, when it was parsed ahead (its diagnostics are in `diags`).
+/// `lone`: the document is built alone (not in a batch), so a core is idle beside layout.
 /// `free`: where the document's tree and pages are freed (see below).
 fn render_with<T: Send>(
     src: &Source,
@@ -489,6 +490,7 @@ fn render_with<T: Send>(
     opts: &BuildOptions,
     diags: &mut Diagnostics,
     parsed: Option<Option<(Document, Resources)>>,
+    lone: bool,
     free: Free,
     pass: &(dyn Fn(Vec<u8>, &'static str) -> Result<T, String> + Sync),
 ) -> Option<Rendered<T>> {
@@ -537,10 +539,20 @@ fn render_with<T: Send>(
     };
     let (laid, pdf_result, epub_result) = match (opts.pdf, opts.epub) {
         // With both formats, the EPUB's page markers and page-list need the PDF's page
-        // starts. The part of the EPUB that does not (epub-builder's archive) is made while
-        // layout fills the pages on one thread; the PDF is written as soon as the pages
-        // are filled, and the rest of the EPUB as soon as the archive is made and the page
-        // starts are known.
+        // starts: in a batch, where every worker has documents of its own, layout runs
+        // first, then both writers at once.
+        (true, true) if !lone => {
+            let laid = layout::layout(&doc, fonts, &res, &setup);
+            let epub_opts = epub::EpubOptions { page_starts: laid.page_starts.clone(), ..epub_opts };
+            let (pdf_result, epub_result) = rayon::join(|| write_pdf(&laid), || write_epub(&epub_opts, None));
+            (Some(laid), Some(pdf_result), Some(epub_result))
+        }
+        // A document alone has the other core to itself while layout fills the pages (the
+        // one stretch of layout on a single thread): the part of the EPUB that does not
+        // need the page starts (epub-builder's archive) is made there; the PDF is written
+        // as soon as the pages are filled, and the rest of the EPUB as soon as the archive
+        // is made and the page starts are known. (In a batch this would not pay: the
+        // archive takes a rendering of the book of its own, and the other core is busy.)
         (true, true) => {
             let starts = std::sync::OnceLock::new();
             // Whatever happens to layout, the EPUB's side is told (`None`: no pages): the
@@ -669,7 +681,7 @@ fn build_one(path: &Path, run: &Run<'_>, early: Option<Early>) -> DocReport {
         (true, false) => Free::Aside,
         (false, _) => Free::Here,
     };
-    if let Some(r) = render_with(&src, run.fonts, opts, &mut diags, ahead.then_some(tree), free, &stage) {
+    if let Some(r) = render_with(&src, run.fonts, opts, &mut diags, ahead.then_some(tree), run.lone, free, &stage) {
         report.pages = r.pages;
         let mut written = Vec::new();
         for (staged, name, bytes) in [r.pdf, r.epub].into_iter().flatten().flatten() {
