@@ -171,13 +171,11 @@ pub fn write(doc: &LaidOut, fonts: &Fonts, res: &Resources, opts: &PdfOptions) -
     }
     file.dict(catalog, &d);
 
-    // The /ID hashes everything written: equal content, equal id, equal bytes.
-    let h = fnv1a(0, &file.buf);
-    let mix = (h ^ file.buf.len() as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15).rotate_left(29);
-    let id: Vec<u8> = [h, mix]
-        .iter()
-        .flat_map(|h| h.to_be_bytes())
-        .collect();
+    // The /ID hashes everything written: equal content, equal id, equal bytes. (BLAKE3,
+    // not a byte-at-a-time hash: this runs after everything else, on one thread, and
+    // FNV-1a took 0.1 ms over the example's 75 KB.)
+    let digest = blake3::hash(&file.buf);
+    let id = &digest.as_bytes()[..16];
     d.clear();
     d.extend_from_slice(b"/Root ");
     reference(&mut d, catalog);
@@ -186,7 +184,7 @@ pub fn write(doc: &LaidOut, fonts: &Fonts, res: &Resources, opts: &PdfOptions) -
     d.extend_from_slice(b"/ID[");
     for _ in 0..2 {
         d.push(b'<');
-        for &b in &id {
+        for &b in id {
             syntax::hex_byte(&mut d, b);
         }
         d.push(b'>');
