@@ -49,6 +49,27 @@ enum Done {
     Table(usize, Option<TablePreset>),
 }
 
+/// A rough cost of a piece of work, for ordering: the bytes of text to set (a table's
+/// cells count twice: their columns are measured before they are set).
+fn cost(w: &Work<'_>) -> usize {
+    fn text(inlines: &[Inline]) -> usize {
+        inlines
+            .iter()
+            .map(|i| match i {
+                Inline::Text { text } | Inline::Code { text } => text.len(),
+                Inline::Emph { content } | Inline::Strong { content } | Inline::Strikethrough { content } | Inline::Link { content, .. } => {
+                    text(content)
+                }
+                _ => 1,
+            })
+            .sum()
+    }
+    match w {
+        Work::Paragraph(content, _) => text(content),
+        Work::Table(table, _) => 2 * table.head.iter().chain(table.rows.iter().flatten()).map(|c| text(c)).sum::<usize>(),
+    }
+}
+
 /// The key of a paragraph's content.
 pub(crate) fn key(content: &[Inline]) -> usize {
     content.as_ptr() as usize
@@ -77,8 +98,13 @@ pub(crate) fn preset(
 ) -> (Presets, TablePresets) {
     let mut work = Vec::new();
     gather(blocks, left, right, 0, &mut work);
+    // Largest first, one piece at a time: a table costs as much as a dozen paragraphs, and
+    // one taken last would leave the other thread idle while it is set. (The results are
+    // keyed by content, so their order does not matter.)
+    work.sort_by_key(|w| std::cmp::Reverse(cost(w)));
     let done: Vec<Done> = work
         .par_iter()
+        .with_max_len(1)
         .map(|w| match *w {
             Work::Paragraph(content, measure) => {
                 let collected = Collected::new(content, body_style(BODY_SIZE), &mut |_: &[Block]| 0);
