@@ -26,6 +26,16 @@ enum Format {
     Raw,
 }
 
+/// Sets up this thread's compressor ahead of its first use (allocating and clearing its
+/// match finder), for a thread that would otherwise wait (see `pipeline::build_all_with`).
+pub fn warm() {
+    COMPRESSOR.with(|c| {
+        c.borrow_mut().get_or_insert_with(|| {
+            libdeflater::Compressor::new(libdeflater::CompressionLvl::new(LEVEL).unwrap_or_default())
+        });
+    });
+}
+
 fn compress(data: &[u8], format: Format) -> Vec<u8> {
     COMPRESSOR.with(|c| {
         let mut c = c.borrow_mut();

@@ -283,23 +283,41 @@ pub fn build_all_with(
     }
     let pool = builder.build().map_err(|e| format!("cannot start worker threads: {e}"))?;
     // The faces of `brief.toml`'s `[fonts]` (a bad font file fails the whole run: every
-    // document would be set in it). With one document, its source is read and parsed
-    // meanwhile on the other worker: the parse does not need the faces, and nothing else
-    // would run beside them.
+    // document would be set in it), the output folder and its manifest. With one
+    // document, its source is read and parsed meanwhile on the other worker: the parse
+    // does not need the faces, and nothing else would run beside them.
     let lone = sources.len() == 1;
-    let load_fonts = || Fonts::for_config(&opts.config.fonts, &opts.config.root);
-    let (fonts, early) = match sources {
-        [only] => pool.install(|| {
-            rayon::join(load_fonts, || {
-                // A bug that panics here panics again in `build_guarded`, which reports it.
-                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_early(only, opts))).ok()
-            })
-        }),
-        _ => (load_fonts(), None),
+    let setup = || -> Result<(Fonts, Manifest), String> {
+        let fonts = Fonts::for_config(&opts.config.fonts, &opts.config.root)
+            .map_err(|d| format!("{}:{}:{}: {}", d.path, d.line, d.column, d.message))?;
+        std::fs::create_dir_all(&opts.out_dir).map_err(|e| format!("cannot create {}: {e}", opts.out_dir.display()))?;
+        let manifest = if opts.incremental { Manifest::load(&opts.out_dir) } else { Manifest::default() };
+        Ok((fonts, manifest))
     };
-    let fonts = fonts.map_err(|d| format!("{}:{}:{}: {}", d.path, d.line, d.column, d.message))?;
-    std::fs::create_dir_all(&opts.out_dir).map_err(|e| format!("cannot create {}: {e}", opts.out_dir.display()))?;
-    let manifest = if opts.incremental { Manifest::load(&opts.out_dir) } else { Manifest::default() };
+    let (setup, early) = match sources {
+        [only] => pool.install(|| {
+            rayon::join(
+                || {
+                    // The faces and the manifest load in half the time the source takes
+                    // to parse: this worker then builds what layout and the writers would
+                    // build on first use later, when both cores are busy (the pair tables'
+                    // kerning, its compressor).
+                    let setup = setup();
+                    if let Ok((fonts, _)) = &setup {
+                        layout::warm(fonts);
+                        crate::deflate::warm();
+                    }
+                    setup
+                },
+                || {
+                    // A bug that panics here panics again in `build_guarded`, which reports it.
+                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_early(only, opts))).ok()
+                },
+            )
+        }),
+        _ => (setup(), None),
+    };
+    let (fonts, manifest) = setup?;
     let run = Run { fonts: &fonts, opts, env: environment_digest(&fonts, opts), manifest, lone };
     let reports: Vec<DocReport> = pool.install(|| match (sources, early) {
         ([only], Some(early)) => {

@@ -140,6 +140,12 @@ pub(crate) fn layout_counted<R: Send, S: Send>(
     ((out, beside), made, unused)
 }
 
+/// Prepares what layout builds on first use and keeps for the process (the pair tables'
+/// kerning matrices), for a thread that would otherwise wait.
+pub fn warm(fonts: &Fonts) {
+    pairs::warm(fonts);
+}
+
 /// Index of the pair table of a built-in face (see `pairs`), if it has one.
 pub(crate) fn pair_table_index(name: &str) -> Option<usize> {
     pairs::table_index(name)

@@ -76,6 +76,15 @@ pub(crate) fn table_index(name: &str) -> Option<usize> {
     data::FACES.iter().position(|f| f.name == name && f.glyphs.len() == CHARS && f.advances.len() == CHARS)
 }
 
+/// Builds the tables of `fonts`' faces that have one, ahead of their first use.
+pub(crate) fn warm(fonts: &crate::fonts::Fonts) {
+    for (_, face) in fonts.iter() {
+        if let Some(index) = face.pairs {
+            let _ = table(index);
+        }
+    }
+}
+
 fn table(index: usize) -> Option<&'static Table> {
     static TABLES: [OnceLock<Table>; data::FACES.len()] = [const { OnceLock::new() }; data::FACES.len()];
     let data = data::FACES.get(index)?;
