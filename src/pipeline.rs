@@ -567,10 +567,10 @@ fn render_with<T: Send>(
         }
         // A document alone has the other core to itself while layout fills the pages (the
         // one stretch of layout on a single thread): the part of the EPUB that does not
-        // need the page starts (epub-builder's archive) is made there; the PDF is written
-        // as soon as the pages are filled, and the rest of the EPUB as soon as the archive
-        // is made and the page starts are known. (In a batch this would not pay: the
-        // archive takes a rendering of the book of its own, and the other core is busy.)
+        // need the page starts (epub-builder's files) is made there; the PDF is written
+        // as soon as the pages are filled, and the rest of the EPUB as soon as those files
+        // are made and the page starts are known. (In a batch this would not pay: the
+        // skeleton takes a rendering of the book of its own, and the other core is busy.)
         (true, true) => {
             let starts = std::sync::OnceLock::new();
             // Whatever happens to layout, the EPUB's side is told (`None`: no pages): the

@@ -55,23 +55,23 @@ pub fn write(doc: &Document, res: &Resources, opts: &EpubOptions) -> Result<Vec<
 }
 
 /// The part of a document's EPUB that does not depend on where the PDF's pages begin:
-/// epub-builder's archive (package document, NCX, nav document, container). Made by
+/// epub-builder's files (package document, NCX, nav document, container). Made by
 /// [`skeleton`] while layout fills the pages, used by [`write_with`].
 pub struct Skeleton(package::Made);
 
 /// Makes the [`Skeleton`] of the EPUB that `write_with(doc, res, opts, ..)` writes, given
 /// whether `opts.page_starts` will have pages (`paged`); `opts.page_starts` itself is not
 /// looked at. Should the book turn out otherwise (it does not: where the page markers
-/// go changes no file, title or count the archive lists), [`write_with`] makes the
-/// archive again rather than use this one.
+/// go changes no file, title or count epub-builder lists), [`write_with`] has epub-builder
+/// make them again rather than use these.
 pub fn skeleton(doc: &Document, res: &Resources, opts: &EpubOptions, paged: bool) -> Result<Skeleton, String> {
     let unpaged = EpubOptions { page_starts: Vec::new(), ..opts.clone() };
     let book = render_with(doc, res, &unpaged);
-    let archive = package::generate(&doc.meta, &book, opts, paged)?;
-    Ok(Skeleton(package::Made { archive, shape: package::shape(&book, paged) }))
+    let files = package::generate(&doc.meta, &book, opts, paged)?;
+    Ok(Skeleton(package::Made { files, shape: package::shape(&book, paged) }))
 }
 
-/// [`write`], with the archive of a [`skeleton`] made ahead.
+/// [`write`], with the files of a [`skeleton`] made ahead.
 pub fn write_with(doc: &Document, res: &Resources, opts: &EpubOptions, skeleton: Option<Skeleton>) -> Result<Vec<u8>, String> {
     let book = render_with(doc, res, opts);
     package::build_with(&doc.meta, &book, opts, skeleton.map(|s| s.0))

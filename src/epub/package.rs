@@ -1,26 +1,26 @@
 //! The EPUB 3 package: rendered pages, images, stylesheet and metadata → epub-builder.
 //!
-//! This is the only file that knows epub-builder (pinned at 0.8.2; see ARCHITECTURE.md for
-//! its pitfalls). Reproducibility comes from a fixed identifier (`set_uuid`), a fixed
-//! modification date (`set_modified_date`) and the `libzip` backend, which stamps every
-//! zip entry with the same date.
+//! This is the only file that knows epub-builder (0.8.2, vendored in `vendor/epub-builder`
+//! with its `Zip` trait exported; see ARCHITECTURE.md for its pitfalls). Reproducibility
+//! comes from a fixed identifier (`set_uuid`) and a fixed modification date
+//! (`set_modified_date`); the archive itself is written here, with fixed entry dates.
 //!
 //! epub-builder writes its own nav document from a fixed template, without `lang` and
-//! with no place for a page-list, and its zip backend (a private trait) deflates every
-//! entry with a fresh level-6 zlib state. So the archive is finished here ([`finish`]):
-//! epub-builder is given empty stand-ins for the files brief renders (chapters,
-//! stylesheet, fonts, images), and its archive is then copied entry by entry into an
-//! [`Archive`]: its own entries (container, package document, NCX) as they are, the
-//! `mimetype` first and stored, `OEBPS/nav.xhtml` rewritten to carry the language and the
-//! page-list, and the stand-ins replaced by the real files, compressed by
-//! [`crate::deflate`]. The `zip` crate that reads epub-builder's archive is the one
-//! epub-builder itself writes with (same version and features), so it adds nothing to the
-//! build.
+//! with no place for a page-list, and its zip backends deflate every file with a fresh
+//! level-6 zlib state. So epub-builder is given a [`Zip`](epub_builder::Zip) of ours
+//! ([`Files`]) that keeps the files as written, and the archive is made here ([`finish`]):
+//! the `mimetype` first and stored, epub-builder's own files (container, package document,
+//! NCX) compressed by [`crate::deflate`], `OEBPS/nav.xhtml` rewritten to carry the language
+//! and the page-list, and the empty stand-ins it was given for the files brief renders
+//! (chapters, stylesheet, fonts, images) replaced by the real files.
 
-use std::io::{Cursor, Read};
+use std::cell::RefCell;
+use std::io::{Read, Write};
+use std::path::Path;
+use std::rc::Rc;
 
 use chrono::DateTime;
-use epub_builder::{EpubBuilder, EpubContent, EpubVersion, MetadataOpfV3, ReferenceType, TocElement, ZipLibrary};
+use epub_builder::{EpubBuilder, EpubContent, EpubVersion, MetadataOpfV3, ReferenceType, TocElement};
 use uuid::Uuid;
 
 use crate::doc::Meta;
@@ -40,37 +40,24 @@ const NAV: &str = "OEBPS/nav.xhtml";
 /// The files brief renders, by archive path, to replace epub-builder's stand-ins.
 type Ours<'a> = Vec<(String, &'a [u8], Method)>;
 
-/// Copies epub-builder's archive `epub` into the final one (see the module comment):
-/// `ours` replaces the stand-ins of the same path, the nav document gets `lang` and the
-/// page-list.
-fn finish(epub: &[u8], ours: &Ours<'_>, lang: &str, page_list: &str) -> Result<Vec<u8>, String> {
-    let err = |e: zip::result::ZipError| format!("EPUB packaging failed: {e}");
-    let io = |e: std::io::Error| format!("EPUB packaging failed: {e}");
-    let mut archive = zip::ZipArchive::new(Cursor::new(epub)).map_err(err)?;
+/// Packs epub-builder's files into the final archive (see the module comment): the
+/// `mimetype` first and stored, `ours` in place of the stand-ins of the same path, the nav
+/// document with `lang` and the page-list, everything else as epub-builder wrote it.
+fn finish(files: &[(String, Vec<u8>)], ours: &Ours<'_>, lang: &str, page_list: &str) -> Result<Vec<u8>, String> {
+    let written: usize = files.iter().map(|(_, data)| data.len()).sum();
     let size: usize = ours.iter().map(|(_, data, _)| data.len() / 3).sum();
-    let mut out = Archive::with_capacity(epub.len() + size + page_list.len() + 64);
+    let mut out = Archive::with_capacity(written / 3 + size + page_list.len() + 64);
+    out.add("mimetype", b"application/epub+zip", Method::Store)?;
     let mut replaced = 0;
-    for i in 0..archive.len() {
-        let mut entry = archive.by_index_raw(i).map_err(err)?;
-        let name = entry.name().to_string();
-        if let Some((_, data, method)) = ours.iter().find(|(path, _, _)| *path == name) {
-            out.add(&name, data, *method)?;
+    for (name, data) in files {
+        if let Some((_, data, method)) = ours.iter().find(|(path, _, _)| path == name) {
+            out.add(name, data, *method)?;
             replaced += 1;
         } else if name == NAV {
-            drop(entry);
-            let mut nav = String::new();
-            archive.by_index(i).map_err(err)?.read_to_string(&mut nav).map_err(io)?;
-            out.add(NAV, patch_nav(&nav, lang, page_list).as_bytes(), Method::Deflate)?;
+            let nav = std::str::from_utf8(data).map_err(|e| format!("EPUB packaging failed: {NAV}: {e}"))?;
+            out.add(NAV, patch_nav(nav, lang, page_list).as_bytes(), Method::Deflate)?;
         } else {
-            let method = match entry.compression() {
-                zip::CompressionMethod::Stored => 0,
-                zip::CompressionMethod::Deflated => 8,
-                other => return Err(format!("EPUB packaging failed: {name} compressed with {other:?}")),
-            };
-            let (crc, size) = (entry.crc32(), u32::try_from(entry.size()).unwrap_or(u32::MAX));
-            let mut packed = Vec::with_capacity(usize::try_from(entry.compressed_size()).unwrap_or(0));
-            entry.read_to_end(&mut packed).map_err(io)?;
-            out.add_raw(&name, method, crc, &packed, size)?;
+            out.add(name, data, Method::Deflate)?;
         }
     }
     // Every file brief rendered must be in the book (epub-builder wrote a stand-in for it).
@@ -79,6 +66,25 @@ fn finish(epub: &[u8], ours: &Ours<'_>, lang: &str, page_list: &str) -> Result<V
         return Err(format!("EPUB packaging failed: {missing} of {} files missing from the archive", ours.len()));
     }
     out.finish()
+}
+
+/// What epub-builder writes, file by file, as it writes it: its zip backends would deflate
+/// every file with a fresh level-6 zlib state (a third of a megabyte set up for each of a
+/// dozen files of a few kilobytes); [`finish`] packs them instead.
+#[derive(Default)]
+struct Files(Rc<RefCell<Vec<(String, Vec<u8>)>>>);
+
+impl epub_builder::Zip for Files {
+    fn write_file<P: AsRef<Path>, R: Read>(&mut self, file: P, mut content: R) -> epub_builder::Result<()> {
+        let mut data = Vec::new();
+        content.read_to_end(&mut data)?;
+        self.0.borrow_mut().push((file.as_ref().to_string_lossy().replace('\\', "/"), data));
+        Ok(())
+    }
+
+    fn generate<W: Write>(self, _: W) -> epub_builder::Result<()> {
+        Ok(())
+    }
 }
 
 /// Adds `lang`/`xml:lang` to the nav document's root and the page-list before `</body>`.
@@ -103,10 +109,10 @@ fn patch_nav(nav: &str, lang: &str, page_list: &str) -> String {
     out
 }
 
-/// What epub-builder's archive for a book is made of besides the document's metadata and
+/// What epub-builder's files for a book are made of besides the document's metadata and
 /// the options (both the same for the two renderings of one document): every field of the
 /// book except the pages' XHTML and where the page markers went, and whether it has a
-/// page-list. Two books of one document with the same shape get the same archive.
+/// page-list. Two books of one document with the same shape get the same files.
 pub(crate) fn shape(book: &Book, paged: bool) -> String {
     let files: Vec<_> = book
         .files
@@ -121,23 +127,23 @@ pub(crate) fn shape(book: &Book, paged: bool) -> String {
     )
 }
 
-/// epub-builder's archive made ahead of the pages' XHTML ([`super::skeleton`]), with the
-/// [`shape`] of the book it was made for.
+/// epub-builder's files made ahead of the pages' XHTML ([`super::skeleton`]), with the
+/// [`shape`] of the book they were made for.
 pub(crate) struct Made {
-    pub archive: Vec<u8>,
+    pub files: Vec<(String, Vec<u8>)>,
     pub shape: String,
 }
 
-/// Builds the package bytes, with epub-builder's archive made ahead when it was made for a
+/// Builds the package bytes, with epub-builder's files made ahead when they were made for a
 /// book of this shape (otherwise it is made here).
 pub(crate) fn build_with(meta: &Meta, book: &Book, opts: &EpubOptions, made: Option<Made>) -> Result<Vec<u8>, String> {
     let paged = !book.page_list.is_empty();
-    let archive = match made {
-        Some(m) if m.shape == shape(book, paged) => m.archive,
+    let files = match made {
+        Some(m) if m.shape == shape(book, paged) => m.files,
         _ => generate(meta, book, opts, paged)?,
     };
     let css = stylesheet(book, opts);
-    finish(&archive, &ours(meta, book, &css), &book.lang, &pagemarks::page_list_nav(&book.page_list))
+    finish(&files, &ours(meta, book, &css), &book.lang, &pagemarks::page_list_nav(&book.page_list))
 }
 
 /// The stylesheet: brief's, with the project's fonts and colours.
@@ -179,12 +185,13 @@ fn cover_path(data: &crate::resources::ImageData) -> String {
     format!("images/cover.{ext}")
 }
 
-/// epub-builder's archive: the package document, NCX, nav document and container, with
+/// epub-builder's files: the package document, NCX, nav document and container, with
 /// an empty stand-in for every file brief renders. `paged`: the book has a page-list.
-pub(crate) fn generate(meta: &Meta, book: &Book, opts: &EpubOptions, paged: bool) -> Result<Vec<u8>, String> {
+pub(crate) fn generate(meta: &Meta, book: &Book, opts: &EpubOptions, paged: bool) -> Result<Vec<(String, Vec<u8>)>, String> {
     let err = |e: epub_builder::Error| format!("EPUB packaging failed: {e}");
-    let zip = ZipLibrary::new().map_err(err)?;
-    let mut b = EpubBuilder::new(zip).map_err(err)?;
+    let files = Files::default();
+    let written = Rc::clone(&files.0);
+    let mut b = EpubBuilder::new(files).map_err(err)?;
     b.epub_version(EpubVersion::V33);
     b.set_generator("brief");
     b.set_toc_name(book.contents_title.as_str());
@@ -232,9 +239,8 @@ pub(crate) fn generate(meta: &Meta, book: &Book, opts: &EpubOptions, paged: bool
         }
         b.add_content(content).map_err(err)?;
     }
-    let mut out = Vec::new();
-    b.generate(&mut out).map_err(err)?;
-    Ok(out)
+    b.generate(std::io::sink()).map_err(err)?;
+    Ok(written.take())
 }
 
 /// The book's identifier: a UUID v5 of `meta.id`, else of title + newline + date, so that

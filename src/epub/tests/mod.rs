@@ -465,6 +465,41 @@ fn the_archive_holds_the_rendered_files_not_the_stand_ins() {
     assert_eq!(chapter.compression(), zip::CompressionMethod::Deflated);
 }
 
+/// epub-builder's own files reach the archive whole, in the order it wrote them, after the
+/// stored `mimetype`, and compressed (its zip backend is not used: `package::Files` keeps
+/// them as written and the archive deflates them like brief's own files).
+#[test]
+fn epub_builders_files_are_packed_whole_in_its_order_and_deflated() {
+    let res = pin_resources();
+    let doc = rich_doc();
+    let opts = EpubOptions { modified: 1_700_000_000, ..EpubOptions::default() };
+    let bytes = write(&doc, &res, &opts).unwrap();
+    let book = render_with(&doc, &res, &opts);
+    let written = crate::epub::package::generate(&doc.meta, &book, &opts, false).unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(&bytes)).unwrap();
+    let names: Vec<String> = (0..zip.len()).map(|i| zip.by_index(i).unwrap().name().to_string()).collect();
+    let mut expected = vec!["mimetype".to_string()];
+    expected.extend(written.iter().map(|(name, _)| name.clone()));
+    assert_eq!(names, expected);
+    for (name, data) in &written {
+        let mut entry = zip.by_name(name).unwrap();
+        let method = entry.compression();
+        let mut back = Vec::new();
+        std::io::Read::read_to_end(&mut entry, &mut back).unwrap();
+        match name.as_str() {
+            "META-INF/container.xml" | "OEBPS/content.opf" | "OEBPS/toc.ncx" => {
+                assert!(!data.is_empty());
+                assert_eq!(&back, data, "{name} changed on the way");
+                assert_eq!(method, zip::CompressionMethod::Deflated, "{name}");
+            }
+            "OEBPS/nav.xhtml" => assert_eq!(method, zip::CompressionMethod::Deflated),
+            _ => {}
+        }
+    }
+    let opf = String::from_utf8(written.iter().find(|(n, _)| n == "OEBPS/content.opf").unwrap().1.clone()).unwrap();
+    assert!(opf.contains("<dc:title") && opf.contains("nav.xhtml"), "{opf}");
+}
+
 #[test]
 fn the_package_is_reproducible_and_carries_the_metadata() {
     let res = pin_resources();

@@ -339,7 +339,7 @@ fn chapter_level_two_gives_sections_files_of_their_own() {
 }
 
 
-/// The archive made ahead beside layout ([`crate::epub::skeleton`]) is the one the book
+/// epub-builder's files made ahead beside layout ([`crate::epub::skeleton`]) are the ones the book
 /// with its page markers needs: the EPUB written with it is the EPUB written without it,
 /// and the skeleton is really used (its shape matches), not silently made again.
 #[test]
