@@ -404,8 +404,7 @@ pub struct Rendered<T = Vec<u8>> {
 /// Parses a source and loads its images, with the project config applied (the config's
 /// classification banner when the front matter names none). `None` when it has errors.
 pub fn prepare(src: &Source, config: &Config, diags: &mut Diagnostics) -> Option<(Document, Resources)> {
-    let parse_opts = markdown::ParseOptions { allow_outside: config.allowed_outside() };
-    let mut doc = markdown::parse_with(src, &parse_opts, diags);
+    let mut doc = parse(src, config, diags);
     if diags.has_errors() {
         return None;
     }
@@ -425,6 +424,19 @@ pub fn prepare(src: &Source, config: &Config, diags: &mut Diagnostics) -> Option
     let (res, errors) = Resources::load_at(&doc, &base, &src.name(), &at);
     errors.into_iter().for_each(|e| diags.push(e));
     (!diags.has_errors()).then_some((doc, res))
+}
+
+/// [`markdown::parse_with`]; on a worker, the body is parsed here while the front matter
+/// is left to another worker, should one be free (a lone document is parsed while the
+/// faces load: see [`build_all_with`]).
+fn parse(src: &Source, config: &Config, diags: &mut Diagnostics) -> Document {
+    let parse_opts = markdown::ParseOptions { allow_outside: config.allowed_outside() };
+    let (body, front) = if rayon::current_thread_index().is_some() {
+        rayon::join(|| markdown::parse_body(src, &parse_opts), || markdown::parse_front(src, &parse_opts))
+    } else {
+        (markdown::parse_body(src, &parse_opts), markdown::parse_front(src, &parse_opts))
+    };
+    markdown::assemble(src, front, body, diags)
 }
 
 /// The local files a document references, resolved against `base`.
@@ -833,6 +845,26 @@ impl Drop for Staged {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// On a worker, [`parse`] parses the front matter and the body side by side: the
+    /// document and the diagnostics (their order included) are those of the plain parse.
+    #[test]
+    fn the_front_matter_parsed_beside_the_body_changes_nothing() {
+        let text = "---\ntitle: T\nlang: xx-!!\nunknown: 1\ncover: ../../outside.png\n---\n\n\
+                    # Heading\n\nA [link](#nowhere) and ![](missing.png).\n\n---\n\nText.\n";
+        let src = Source::new("/tmp/brief-split/t.md", text.to_string());
+        let config = Config::default();
+        let mut plain = Diagnostics::new();
+        let want = crate::markdown::parse_with(&src, &crate::markdown::ParseOptions::default(), &mut plain);
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(2).build().unwrap();
+        let mut beside = Diagnostics::new();
+        let got = pool.install(|| parse(&src, &config, &mut beside));
+        assert!(plain.items.len() >= 3, "{:?}", plain.items);
+        let said = |d: &Diagnostics| d.items.iter().map(|d| format!("{}:{}: {}", d.line, d.column, d.message)).collect::<Vec<_>>();
+        assert_eq!(said(&beside), said(&plain));
+        assert_eq!(serde_json::to_string(&got).unwrap(), serde_json::to_string(&want).unwrap());
+        assert_eq!(got.meta.title, "T");
+    }
 
     /// The EPUB's side waits for the page starts that the PDF's side tells it after layout
     /// (`render_with`). Should that side panic before telling, the EPUB's side must be
