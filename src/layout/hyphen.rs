@@ -11,6 +11,8 @@ use std::sync::Arc;
 use super::shape::FxMap;
 
 thread_local! {
+    /// The points of every short word: none (one allocation per thread, not per word).
+    static NONE: Arc<[usize]> = Arc::from(Vec::new());
     static POINTS: RefCell<FxMap<hypher::Lang, FxMap<Box<str>, Arc<[usize]>>>> = RefCell::new(FxMap::default());
 }
 
@@ -21,6 +23,10 @@ const LIMIT: usize = 50_000;
 /// letters or more are hyphenated (and none longer than 200 bytes, which are not words);
 /// the offsets never fall at the word's start or end.
 pub(crate) fn points(word: &str, lang: hypher::Lang) -> Arc<[usize]> {
+    // No part of a word of fewer than six bytes has six letters: nothing to look up.
+    if word.len() < 6 {
+        return NONE.with(Arc::clone);
+    }
     let hit = POINTS.with(|c| c.borrow().get(&lang).and_then(|m| m.get(word)).cloned());
     if let Some(hit) = hit {
         return hit;
@@ -42,9 +48,13 @@ fn compute(word: &str, lang: hypher::Lang) -> Vec<usize> {
     let mut offset = 0;
     for part in word.split(|c: char| !c.is_alphabetic()) {
         if part.chars().count() >= 6 && part.len() < 200 {
+            // A point after every syllable but the last.
             let mut at = offset;
-            let syllables: Vec<&str> = hypher::hyphenate(part, lang).collect();
-            for s in &syllables[..syllables.len().saturating_sub(1)] {
+            let mut syllables = hypher::hyphenate(part, lang).peekable();
+            while let Some(s) = syllables.next() {
+                if syllables.peek().is_none() {
+                    break;
+                }
                 at += s.len();
                 points.push(at);
             }
