@@ -194,11 +194,13 @@ fn optimum_fit(items: &[Item], measure: f32, tolerance: f32, ragged: Option<f32>
         shrink: 0.0,
     }];
     let mut active: Vec<usize> = vec![0];
+    // The nodes that stay active past a break (one buffer for the whole paragraph).
+    let mut keep: Vec<usize> = Vec::new();
     for b in 0..items.len() {
         let Some((pwidth, cost, flagged)) = is_legal_break(items, b) else { continue };
         // Best new node per fitness class and hyphen run: (demerits, from node).
         let mut best: [Option<(f32, usize)>; 12] = [None; 12];
-        let mut keep = Vec::with_capacity(active.len());
+        keep.clear();
         for &a in &active {
             let node = nodes[a];
             // Within FIT_SLACK of the measure counts as an exact fit.
@@ -243,7 +245,7 @@ fn optimum_fit(items: &[Item], measure: f32, tolerance: f32, ragged: Option<f32>
                 }
             }
         }
-        active = keep;
+        std::mem::swap(&mut active, &mut keep);
         // Totals after the break: skip glue and penalties that vanish at a line start.
         let mut after = b;
         if !matches!(items[b], Item::Box { .. }) {
@@ -393,6 +395,8 @@ pub enum LineAlign {
 pub fn assemble(items: &[Item], breaks: &[usize], measure: f32, align: LineAlign, rtl: bool) -> Vec<Line> {
     let mut lines = Vec::with_capacity(breaks.len());
     let mut start = 0;
+    // Each line's pieces (one buffer for the whole paragraph).
+    let mut pieces: Vec<(Piece<'_>, u8)> = Vec::new();
     for (k, &end) in breaks.iter().enumerate() {
         // Skip discardable items at the line start.
         while start < end && !matches!(items[start], Item::Box { .. }) {
@@ -438,7 +442,7 @@ pub fn assemble(items: &[Item], breaks: &[usize], measure: f32, align: LineAlign
         // The line's pieces in logical order, with their bidi levels; then in visual order
         // (UAX #9 rule L2: from the highest level down to the lowest odd one, reverse every
         // run of pieces at that level or higher).
-        let mut pieces: Vec<(Piece<'_>, u8)> = Vec::new();
+        pieces.clear();
         for item in slice {
             match item {
                 Item::Box { frags, .. } => pieces.extend(frags.iter().map(|f| (Piece::Frag(f), f.level))),
