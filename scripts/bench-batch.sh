@@ -89,6 +89,11 @@ else
   echo "peak memory: /usr/bin/time not installed (apt-get install time)"
 fi
 
+# The builds above leave about a gigabyte of outputs to be written back to the disk, which
+# the kernel does over the next half minute on the same two cores: written back first, so
+# that the single processes below are timed on a quiet machine (all of them alike).
+sync
+
 # Single processes of 10-100 ms on a shared machine: many runs (and a warm-up), and the
 # commands compared are run interleaved (scripts/interleave.py: one run of each in turn),
 # so that the machine's drift cannot favour one of them; ratios are of medians.

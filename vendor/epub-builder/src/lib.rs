@@ -177,6 +177,8 @@ pub use epub_content::ReferenceType;
 use libzip::result::ZipError;
 pub use toc::Toc;
 pub use toc::TocElement;
+// Added for brief (the one change to the published 0.8.2, see Cargo.toml): the trait is
+// exported so that brief can receive the files as written and pack them itself.
 pub use zip::Zip;
 #[cfg(feature = "zip-command")]
 pub use zip_command::ZipCommand;
