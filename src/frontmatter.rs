@@ -66,6 +66,16 @@ pub enum Split {
     Unclosed { kind: Kind, body_start: usize },
 }
 
+impl Split {
+    /// The byte offset where the body starts (0 without front matter).
+    pub fn body_start(&self) -> usize {
+        match self {
+            Split::None => 0,
+            Split::Block { body_start, .. } | Split::Unclosed { body_start, .. } => *body_start,
+        }
+    }
+}
+
 /// The front-matter fields, as written (no defaults applied yet).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Fields {

@@ -95,11 +95,7 @@ pub fn parse_body(src: &Source, opts: &ParseOptions) -> Body {
     if src.text.trim().is_empty() {
         return Body { blocks: Vec::new(), diags };
     }
-    let body_start = match frontmatter::split(&src.text) {
-        frontmatter::Split::None => 0,
-        frontmatter::Split::Block { body_start, .. } | frontmatter::Split::Unclosed { body_start, .. } => body_start,
-    };
-    let events = collect_events(src, body_start);
+    let events = collect_events(src, frontmatter::split(&src.text).body_start());
     let mut builder = Builder::new(src, events, &mut diags);
     builder.allow_outside = opts.allow_outside.clone();
     let blocks = builder.build_main();
