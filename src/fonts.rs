@@ -572,6 +572,47 @@ mod tests {
     }
 
     #[test]
+    fn builtin_faces_carry_no_truetype_hinting() {
+        // scripts/dehint-fonts.py: no font program, control value program or CVT, and no
+        // glyph with instructions (so none reaches a PDF's subsets).
+        for (name, data) in BUILTIN {
+            let Ok(face) = rustybuzz::ttf_parser::Face::parse(data, 0) else { panic!("{name} parses") };
+            let raw = face.raw_face();
+            for tag in [b"fpgm", b"prep", b"cvt ", b"hdmx"] {
+                assert!(raw.table(rustybuzz::ttf_parser::Tag::from_bytes(tag)).is_none(), "{name} has {}", String::from_utf8_lossy(tag));
+            }
+            let (Some(loca), Some(glyf)) = (raw.table(rustybuzz::ttf_parser::Tag::from_bytes(b"loca")), raw.table(rustybuzz::ttf_parser::Tag::from_bytes(b"glyf"))) else {
+                panic!("{name}: TrueType outlines")
+            };
+            let long = face.tables().head.index_to_location_format == rustybuzz::ttf_parser::head::IndexToLocationFormat::Long;
+            let offset = |i: usize| -> usize {
+                if long {
+                    u32::from_be_bytes(loca[4 * i..4 * i + 4].try_into().unwrap_or_default()) as usize
+                } else {
+                    2 * usize::from(u16::from_be_bytes(loca[2 * i..2 * i + 2].try_into().unwrap_or_default()))
+                }
+            };
+            let mut checked = 0;
+            for g in 0..usize::from(face.number_of_glyphs()) {
+                let (start, end) = (offset(g), offset(g + 1));
+                if end <= start {
+                    continue;
+                }
+                let glyph = &glyf[start..end];
+                let contours = i16::from_be_bytes([glyph[0], glyph[1]]);
+                if contours > 0 {
+                    // After the header (10 bytes) and the contours' end points: the
+                    // instructions' length.
+                    let at = 10 + 2 * contours as usize;
+                    assert_eq!(u16::from_be_bytes([glyph[at], glyph[at + 1]]), 0, "{name}: glyph {g} has instructions");
+                    checked += 1;
+                }
+            }
+            assert!(checked > 50, "{name}: {checked} simple glyphs checked");
+        }
+    }
+
+    #[test]
     fn builtin_digest_is_a_compile_time_constant() {
         assert_eq!(BUILTIN_DIGEST.len(), 16);
         assert!(BUILTIN_DIGEST.bytes().all(|b| b.is_ascii_hexdigit()));

@@ -3,7 +3,7 @@
 
 use super::FaceData;
 
-pub(super) const DIGEST: &str = "9fe10d8da07efa93";
+pub(super) const DIGEST: &str = "68093ffeb6dbf4d9";
 
 pub(super) static FACES: [FaceData; 9] = [
     FaceData {
