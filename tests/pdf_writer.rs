@@ -783,3 +783,76 @@ fn words_of_a_laid_out_brief_land_where_layout_put_them() {
     }
     assert!(checked > 800, "only {checked} words matched by position");
 }
+
+/// Faces with at most 256 glyphs in their subset are drawn with one-byte codes in literal
+/// strings (through brief's one-byte CMap), larger ones with Identity-H in hex: both give
+/// back their text, including the glyphs whose codes are bytes a literal string escapes.
+#[test]
+fn small_subsets_use_one_byte_codes_and_large_ones_identity_h() {
+    let fonts = Fonts::builtin().expect("fonts");
+    // 150 distinct characters in the serif (codes up to 150: `(`, `)`, `\`, LF and CR
+    // among them), 330 in the sans.
+    let small: String = ('A'..='Z').chain('a'..='z').chain('0'..='9').chain('А'..='я').take(150).collect();
+    let large: String = ('A'..='Z')
+        .chain('a'..='z')
+        .chain('À'..='ſ')
+        .chain('А'..='я')
+        .chain('Ѐ'..='Џ')
+        .chain('ѐ'..='џ')
+        .chain('Α'..='Ρ')
+        .chain('Σ'..='ω')
+        .collect();
+    assert!(large.chars().count() > 300, "{}", large.chars().count());
+    // Lines of 30 characters, so pdftotext gives them back one by one.
+    let lines = |s: &str| -> Vec<String> {
+        let chars: Vec<char> = s.chars().collect();
+        chars.chunks(30).map(|c| c.iter().collect()).collect()
+    };
+    let mut items = Vec::new();
+    let mut y = 60.0;
+    for (font, text) in [(FontId::SERIF, &small), (FontId::SANS, &large)] {
+        for line in lines(text) {
+            items.push(Item::Text(run(&fonts, font, 9.0, &line, 40.0, y, 0.0)));
+            y += 14.0;
+        }
+    }
+    let doc = LaidOut { pages: vec![Page { width: W, height: H, items }], ..Default::default() };
+    let bytes = write(&doc, &fonts, &Resources::default(), &options()).expect("PDF");
+    let lo = Document::load_mem(&bytes).expect("lopdf reads it");
+    let pages = lo.get_pages();
+    let mut encodings = BTreeMap::new();
+    for (_, font) in lo.get_page_fonts(pages[&1]).expect("fonts") {
+        let base = String::from_utf8_lossy(font.get(b"BaseFont").and_then(Object::as_name).expect("BaseFont")).to_string();
+        let family = base.split('+').nth(1).unwrap_or_default().to_string();
+        let encoding = match font.get(b"Encoding").expect("Encoding") {
+            Object::Name(n) => String::from_utf8_lossy(n).to_string(),
+            Object::Reference(r) => {
+                let Ok(Object::Stream(s)) = lo.get_object(*r) else { panic!("{base}: encoding is not a CMap stream") };
+                let cmap = s.decompressed_content().expect("CMap decompresses");
+                let cmap = String::from_utf8_lossy(&cmap).to_string();
+                assert!(cmap.contains("<00> <FF>\nendcodespacerange") && cmap.contains("<00> <FF> 0\nendcidrange"), "{cmap}");
+                String::from_utf8_lossy(s.dict.get(b"CMapName").and_then(Object::as_name).expect("CMapName")).to_string()
+            }
+            other => panic!("{base}: encoding {other:?}"),
+        };
+        encodings.insert(family, encoding);
+    }
+    assert_eq!(encodings.get("NotoSerif-Regular").map(String::as_str), Some("Brief-Identity-OneByte"), "{encodings:?}");
+    assert_eq!(encodings.get("NotoSans-Regular").map(String::as_str), Some("Identity-H"), "{encodings:?}");
+
+    let file = std::env::temp_dir().join(format!("brief-codes-{}.pdf", std::process::id()));
+    std::fs::write(&file, &bytes).expect("write PDF");
+    if have("qpdf") {
+        let (ok, out) = run_tool("qpdf", &["--check", file.to_str().expect("path")]);
+        assert!(ok && !out.contains("WARNING"), "qpdf --check:\n{out}");
+    }
+    if have("pdftotext") {
+        let (ok, out) = run_tool("pdftotext", &["-enc", "UTF-8", file.to_str().expect("path"), "-"]);
+        assert!(ok, "pdftotext: {out}");
+        let got: Vec<&str> = out.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+        for line in lines(&small).iter().chain(&lines(&large)) {
+            assert!(got.contains(&line.as_str()), "{line:?} not extracted; got {got:?}");
+        }
+    }
+    let _ = std::fs::remove_file(&file);
+}

@@ -1,5 +1,7 @@
-//! Embedding fonts: each used face as a subset, written as a Type 0 font with an
-//! Identity-H encoding over a CIDFontType2 whose CIDs are the subset's glyph ids.
+//! Embedding fonts: each used face as a subset, written as a Type 0 font over a
+//! CIDFontType2 whose CIDs are the subset's glyph ids. Its encoding is brief's one-byte
+//! CMap ([`write_one_byte_cmap`], code = CID) when the subset has at most 256 glyphs, else
+//! Identity-H (two bytes, code = CID); see [`super::text`].
 //!
 //! Subsetting itself is typst's `subsetter` crate, given the used glyph ids in ascending
 //! order after `.notdef`: it keeps that order, so subset id `i + 1` is the `i`-th used
@@ -10,7 +12,7 @@
 //! `/W` widths (from the original face, as the text matrix arithmetic assumes), the
 //! descriptor's metrics, and a ToUnicode CMap from each glyph's canonical text.
 
-use super::syntax::{deflate, hex_u16, int, name, real, reference, PdfFile, Ref};
+use super::syntax::{deflate, hex_byte, hex_u16, int, name, real, reference, PdfFile, Ref};
 use super::text::{pdf_width, Embedded};
 use crate::fonts::{Face, FontId, Fonts};
 
@@ -27,6 +29,31 @@ pub(super) struct Prepared {
     program: Vec<u8>,
     /// The compressed ToUnicode CMap.
     to_unicode: Vec<u8>,
+    /// Whether codes are one byte (the one-byte CMap) or two (Identity-H).
+    one_byte: bool,
+}
+
+impl Prepared {
+    /// Whether the face is drawn with one-byte codes.
+    pub(super) fn one_byte(&self) -> bool {
+        self.one_byte
+    }
+}
+
+/// Name of the one-byte CMap.
+const ONE_BYTE_CMAP: &[u8] = b"Brief-Identity-OneByte";
+
+/// Writes, as object `id`, the embedded CMap of one-byte codes: `<00>`-`<FF>` to CIDs
+/// 0-255, in the Adobe-Identity character collection of the CIDFonts it serves.
+pub(super) fn write_one_byte_cmap(file: &mut PdfFile, id: Ref) {
+    let mut body = Vec::with_capacity(400);
+    body.extend_from_slice(b"/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n/CIDSystemInfo 3 dict dup begin\n/Registry (Adobe) def\n/Ordering (Identity) def\n/Supplement 0 def\nend def\n/CMapName /");
+    body.extend_from_slice(ONE_BYTE_CMAP);
+    body.extend_from_slice(b" def\n/CMapType 1 def\n1 begincodespacerange\n<00> <FF>\nendcodespacerange\n1 begincidrange\n<00> <FF> 0\nendcidrange\nendcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
+    let mut dict = b"/Type/CMap/CMapName/".to_vec();
+    dict.extend_from_slice(ONE_BYTE_CMAP);
+    dict.extend_from_slice(b"/CIDSystemInfo<</Registry(Adobe)/Ordering(Identity)/Supplement 0>>");
+    file.raw_stream(id, &dict, &deflate(&body), true);
 }
 
 /// Subsets and compresses face `e`.
@@ -56,19 +83,28 @@ pub(super) fn prepare(e: &Embedded, fonts: &Fonts) -> Result<Prepared, String> {
         program_len: program.len(),
         program: deflate(&program),
         to_unicode: deflate(&cmap(e)),
+        one_byte: e.one_byte,
         base,
     })
 }
 
 /// Writes the Type 0 font `id` with all its parts (descendant font, descriptor, font
-/// program, ToUnicode).
-pub(super) fn write_font(file: &mut PdfFile, id: Ref, p: &Prepared) {
+/// program, ToUnicode); `one_byte_cmap` is the one-byte CMap's object, for a face drawn with
+/// one-byte codes.
+pub(super) fn write_font(file: &mut PdfFile, id: Ref, p: &Prepared, one_byte_cmap: Option<Ref>) {
     let (cid, descriptor, program, to_unicode) = (file.reserve(), file.reserve(), file.reserve(), file.reserve());
 
     let mut d = Vec::with_capacity(256 + p.widths.len());
     d.extend_from_slice(b"/Type/Font/Subtype/Type0/BaseFont");
     name(&mut d, p.base.as_bytes());
-    d.extend_from_slice(b"/Encoding/Identity-H/DescendantFonts[");
+    match one_byte_cmap.filter(|_| p.one_byte) {
+        Some(cmap) => {
+            d.extend_from_slice(b"/Encoding ");
+            reference(&mut d, cmap);
+        }
+        None => d.extend_from_slice(b"/Encoding/Identity-H"),
+    }
+    d.extend_from_slice(b"/DescendantFonts[");
     reference(&mut d, cid);
     d.extend_from_slice(b"]/ToUnicode ");
     reference(&mut d, to_unicode);
@@ -163,15 +199,18 @@ fn descriptor_dict(out: &mut Vec<u8>, face: &Face, base: &str) {
     int(out, stem_v);
 }
 
-/// The ToUnicode CMap: each subset id with a canonical text, as UTF-16BE.
+/// The ToUnicode CMap: each code (one byte or two, as the face is drawn) with a canonical
+/// text, as UTF-16BE.
 fn cmap(e: &Embedded) -> Vec<u8> {
     let mut out = Vec::with_capacity(256 + e.used.len() * 16);
     out.extend_from_slice(
         b"/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n\
 /CIDSystemInfo<</Registry(Adobe)/Ordering(UCS)/Supplement 0>> def\n\
 /CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n\
-1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n",
+1 begincodespacerange\n",
     );
+    out.extend_from_slice(if e.one_byte { b"<00> <FF>" } else { b"<0000> <FFFF>" });
+    out.extend_from_slice(b"\nendcodespacerange\n");
     let entries: Vec<(u16, &str)> = e
         .used
         .iter()
@@ -185,7 +224,10 @@ fn cmap(e: &Embedded) -> Vec<u8> {
         out.extend_from_slice(b" beginbfchar\n");
         for &(cid, text) in chunk {
             out.push(b'<');
-            hex_u16(&mut out, cid);
+            match u8::try_from(cid) {
+                Ok(byte) if e.one_byte => hex_byte(&mut out, byte),
+                _ => hex_u16(&mut out, cid),
+            }
             out.extend_from_slice(b"> <");
             for unit in text.encode_utf16() {
                 hex_u16(&mut out, unit);

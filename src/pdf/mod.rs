@@ -113,8 +113,14 @@ pub fn write(doc: &LaidOut, fonts: &Fonts, res: &Resources, opts: &PdfOptions) -
         file.dict(pref.id, &d);
     }
 
+    // One CMap object serves every face drawn with one-byte codes.
+    let one_byte_cmap = prepared.iter().any(embed::Prepared::one_byte).then(|| {
+        let id = file.reserve();
+        embed::write_one_byte_cmap(&mut file, id);
+        id
+    });
     for (p, &id) in prepared.iter().zip(&font_ids) {
-        embed::write_font(&mut file, id, p);
+        embed::write_font(&mut file, id, p, one_byte_cmap);
     }
     d.clear();
     d.extend_from_slice(b"/Font<<");

@@ -204,17 +204,20 @@ pub(super) fn hex_u16(out: &mut Vec<u8>, v: u16) {
 pub(super) fn literal(out: &mut Vec<u8>, bytes: &[u8]) {
     out.push(b'(');
     for &b in bytes {
-        match b {
-            b'(' | b')' | b'\\' => {
-                out.push(b'\\');
-                out.push(b);
-            }
-            b'\r' => out.extend_from_slice(b"\\r"),
-            b'\n' => out.extend_from_slice(b"\\n"),
-            _ => out.push(b),
-        }
+        literal_byte(out, b);
     }
     out.push(b')');
+}
+
+/// Appends one byte inside a literal string: `(`, `)` and `\\` escaped, and the two
+/// line-end bytes too (a bare CR inside a literal string reads as a LF).
+pub(super) fn literal_byte(out: &mut Vec<u8>, b: u8) {
+    match b {
+        b'(' | b')' | b'\\' => out.extend_from_slice(&[b'\\', b]),
+        b'\r' => out.extend_from_slice(b"\\r"),
+        b'\n' => out.extend_from_slice(b"\\n"),
+        _ => out.push(b),
+    }
 }
 
 /// Appends a text string: printable ASCII literally, anything else as UTF-16BE with a

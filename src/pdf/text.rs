@@ -24,11 +24,19 @@
 //! subset is made, after every page is surveyed, so [`FontPlan::new`] numbers the used
 //! glyphs of each face itself (in glyph id order, after `.notdef`) and asks the subsetter
 //! to keep exactly that order.
+//!
+//! **Codes.** A face whose subset has at most 256 glyphs (nearly every face of a brief: a
+//! document uses a few dozen to a couple of hundred glyphs of each) is drawn with one-byte
+//! codes, each code the subset id, through an embedded CMap that maps `<00>`–`<FF>` to
+//! CIDs 0–255 (see `embed`), and its strings are literal strings, one byte a glyph.
+//! Identity-H's two-byte codes written in hex took four bytes a glyph: page contents were
+//! more than twice as long, to write and to compress. A face with more glyphs keeps
+//! Identity-H and hex strings.
 
 use std::ops::Range;
 use std::sync::Arc;
 
-use super::syntax::{hex_u16, real};
+use super::syntax::{hex_u16, literal_byte, real};
 use super::{finite, fnv1a};
 use crate::fonts::{Face, Fonts};
 use crate::layout::{Item, LaidOut, PlacedGlyph, TextRun};
@@ -47,8 +55,10 @@ const MAX_JOIN_GAP_EM: f32 = 12.0;
 pub(super) struct Pen {
     /// Face and size of the last `Tf` in this text object.
     font: Option<(u16, f32)>,
-    /// A TJ array (and its hex string) is open.
+    /// A TJ array (and a string in it) is open.
     open: bool,
+    /// What closes the open string: `)` (literal) or `>` (hex).
+    closing: u8,
     /// Baseline (PDF y) of the open array, and the pen's x after its glyphs.
     y: f32,
     x: f32,
@@ -58,7 +68,8 @@ impl Pen {
     /// Closes the open TJ array, if any: before anything else goes into the stream.
     pub(super) fn close(&mut self, out: &mut Vec<u8>) {
         if self.open {
-            out.extend_from_slice(b">] TJ\n");
+            out.push(self.closing);
+            out.extend_from_slice(b"] TJ\n");
             self.open = false;
         }
     }
@@ -83,6 +94,9 @@ pub(super) struct Embedded {
     pub tag: String,
     /// Glyph ids used, ascending, without `.notdef`; subset id of `used[i]` is `i + 1`.
     pub used: Vec<u16>,
+    /// Whether the subset's ids fit in one byte: codes are then one byte (the subset id)
+    /// through brief's one-byte CMap, else two (Identity-H).
+    pub one_byte: bool,
     /// Subset id by original glyph id (0: not used).
     new_id: Vec<u16>,
     /// Canonical text by subset id (0: `.notdef`; `None`: no ToUnicode entry).
@@ -233,6 +247,7 @@ impl FontPlan {
                 face: id.0,
                 res: format!("F{}", faces.len()),
                 tag,
+                one_byte: used.len() <= usize::from(u8::MAX),
                 used,
                 new_id,
                 canonical,
@@ -265,6 +280,7 @@ impl FontPlan {
         let y = page_h - finite(run.y);
         let font = (embedded.face, size);
         let gap = x0 - pen.x;
+        let (opening, closing) = if embedded.one_byte { (b'(', b')') } else { (b'<', b'>') };
         // The pen position (in points) after the glyphs written so far.
         let mut drawn_at;
         let mut open;
@@ -273,9 +289,9 @@ impl FontPlan {
             drawn_at = pen.x;
             let rounded = ((pen.x - x0) * 1000.0 / size * 100.0).round() / 100.0;
             if rounded.is_finite() && rounded.abs() >= MIN_OFFSET {
-                out.push(b'>');
+                out.push(closing);
                 real(out, rounded);
-                out.push(b'<');
+                out.push(opening);
                 drawn_at = pen.x - rounded * size / 1000.0;
             }
             open = true;
@@ -302,7 +318,8 @@ impl FontPlan {
             let spelled = spells(embedded, face, &run.glyphs[cluster.clone()], text);
             if !spelled {
                 if open {
-                    out.extend_from_slice(b">] TJ\n");
+                    out.push(closing);
+                    out.extend_from_slice(b"] TJ\n");
                     open = false;
                 }
                 out.extend_from_slice(b"/Span<</ActualText");
@@ -313,29 +330,36 @@ impl FontPlan {
                 let Some(g) = run.glyphs.get(i) else { continue };
                 let gid = glyph_id(face, g.id);
                 if !open {
-                    out.extend_from_slice(b"[<");
+                    out.push(b'[');
+                    out.push(opening);
                     open = true;
                 }
-                hex_u16(out, embedded.new_id(gid));
+                let code = embedded.new_id(gid);
+                match u8::try_from(code) {
+                    Ok(byte) if embedded.one_byte => literal_byte(out, byte),
+                    _ => hex_u16(out, code),
+                }
                 let pen = drawn_at + embedded.width(gid) * size / 1000.0;
                 drawn_at = pen;
                 if let Some(next) = run.glyphs.get(i + 1) {
                     let want = (pen - finite(next.x)) * 1000.0 / size;
                     let rounded = (want * 100.0).round() / 100.0;
                     if rounded.is_finite() && rounded.abs() >= MIN_OFFSET {
-                        out.push(b'>');
+                        out.push(closing);
                         real(out, rounded);
-                        out.push(b'<');
+                        out.push(opening);
                         drawn_at = pen - rounded * size / 1000.0;
                     }
                 }
             }
             if !spelled {
-                out.extend_from_slice(b">] TJ\nEMC\n");
+                out.push(closing);
+                out.extend_from_slice(b"] TJ\nEMC\n");
                 open = false;
             }
         }
         pen.open = open;
+        pen.closing = closing;
         pen.x = drawn_at;
         pen.y = y;
     }
@@ -462,8 +486,13 @@ mod tests {
         plan.draw_run(&run, &fonts, 200.0, &mut pen, &mut out);
         pen.close(&mut out);
         let ops = String::from_utf8_lossy(&out).to_string();
-        assert!(ops.starts_with("/F0 10 Tf\n1 0 0 1 0 100 Tm\n[<"), "{ops}");
-        assert!(ops.ends_with(">] TJ\n"), "{ops}");
+        // Two glyphs used: one-byte codes 2 (b), 1 (a), 2, in a literal string.
+        assert!(e.one_byte);
+        // (The three glyphs all sit at x = 0: offsets move the pen back between them.)
+        assert!(ops.starts_with("/F0 10 Tf\n1 0 0 1 0 100 Tm\n[("), "{ops}");
+        assert!(ops.ends_with(")] TJ\n"), "{ops}");
+        let codes: Vec<&str> = ops.split('(').skip(1).map(|s| s.split(')').next().unwrap_or("")).collect();
+        assert_eq!(codes, ["\u{2}", "\u{1}", "\u{2}"], "{ops}");
         assert!(!ops.contains("ActualText"), "every cluster spells itself: {ops}");
     }
 
@@ -512,7 +541,7 @@ mod tests {
         assert_eq!(ops.matches(" Tm").count(), 1, "{ops}");
         assert_eq!(ops.matches(" Tf").count(), 1, "{ops}");
         assert_eq!(ops.matches("TJ").count(), 1, "{ops}");
-        assert!(ops.contains(">-1000<"), "{ops}");
+        assert!(ops.contains(")-1000("), "{ops}");
     }
 
     #[test]
