@@ -27,16 +27,40 @@ pub(crate) fn clean_line(s: &str) -> String {
 }
 
 /// Appends `s` as XML character data (`&`, `<`, `>` escaped; illegal characters dropped).
+///
+/// Text is nearly all characters that go out as they are: those are copied a stretch at a
+/// time, not pushed one by one.
 pub(crate) fn push_text(out: &mut String, s: &str) {
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            c if is_allowed(c) => out.push(c),
-            _ => {}
-        }
+    let bytes = s.as_bytes();
+    // Start of the stretch not yet copied; `i` is always at a character boundary.
+    let mut start = 0;
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        let (len, replacement) = match b {
+            b'&' => (1, "&amp;"),
+            b'<' => (1, "&lt;"),
+            b'>' => (1, "&gt;"),
+            b'\t' | b'\n' | b'\r' | 0x20..=0x7E => {
+                i += 1;
+                continue;
+            }
+            0x80.. => {
+                let Some(c) = s.get(i..).and_then(|rest| rest.chars().next()) else { break };
+                if is_allowed(c) {
+                    i += c.len_utf8();
+                    continue;
+                }
+                (c.len_utf8(), "")
+            }
+            // The other C0 controls and DEL: dropped.
+            _ => (1, ""),
+        };
+        out.push_str(&s[start..i]);
+        out.push_str(replacement);
+        i += len;
+        start = i;
     }
+    out.push_str(&s[start..]);
 }
 
 /// Appends `s` as the value of a double-quoted attribute.
@@ -156,6 +180,37 @@ mod tests {
     #[test]
     fn text_escapes_markup_and_drops_controls() {
         assert_eq!(text("a<b>&\"'\u{0}\u{1b}\u{7f}\u{85}\u{FFFE}z\t\n"), "a&lt;b&gt;&amp;\"'z\t\n");
+    }
+
+    #[test]
+    fn text_copied_by_stretches_equals_text_escaped_char_by_char() {
+        fn reference(s: &str) -> String {
+            let mut out = String::new();
+            for c in s.chars() {
+                match c {
+                    '&' => out.push_str("&amp;"),
+                    '<' => out.push_str("&lt;"),
+                    '>' => out.push_str("&gt;"),
+                    c if is_allowed(c) => out.push(c),
+                    _ => {}
+                }
+            }
+            out
+        }
+        let alphabet = ['a', ' ', '&', '<', '>', '\u{0}', '\t', '\u{7f}', '\u{85}', 'é', 'Қ', '\u{FFFE}', '\u{FDD0}', '😀', '\u{a0}'];
+        // Every string of up to four characters of the alphabet, then longer mixes.
+        let mut strings = vec![String::new()];
+        for _ in 0..4 {
+            let longer: Vec<String> = strings.iter().flat_map(|s| alphabet.iter().map(move |c| format!("{s}{c}"))).collect();
+            strings.extend(longer.into_iter().filter(|s| s.chars().count() <= 4));
+            strings.sort();
+            strings.dedup();
+        }
+        strings.push(alphabet.iter().cycle().take(1000).collect());
+        for s in &strings {
+            assert_eq!(text(s), reference(s), "{s:?}");
+        }
+        assert!(strings.len() > 50_000, "{}", strings.len());
     }
 
     #[test]
