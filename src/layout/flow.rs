@@ -77,9 +77,9 @@ pub(crate) struct Flow<'a> {
     pub(crate) carry: Vec<FootNote>,
     pub(crate) placed: std::collections::BTreeSet<usize>,
     pub(crate) note_cache: std::collections::HashMap<usize, FootNote>,
-    /// Paragraphs set ahead, in parallel (preset.rs); taken as they are placed.
-    pub(crate) presets: super::preset::Presets,
-    pub(crate) table_presets: super::preset::TablePresets,
+    /// Paragraphs and tables set ahead, beside the flow (preset.rs); taken as they are
+    /// placed.
+    pub(crate) ahead: Option<&'a super::preset::Ahead<'a>>,
     /// Where the flow is in the document tree (see [`TreePos`]): the block path and, while
     /// a paragraph is split across pages, the offset of the next line. `front` is set
     /// while the title block or the contents are placed.
@@ -112,8 +112,7 @@ impl<'a> Flow<'a> {
             carry: Vec::new(),
             placed: Default::default(),
             note_cache: Default::default(),
-            presets: Default::default(),
-            table_presets: Default::default(),
+            ahead: None,
             here: Vec::new(),
             here_offset: 0,
             front: None,
@@ -454,7 +453,7 @@ impl<'a> Flow<'a> {
     /// it was set at this measure, else now.
     fn body_lines(&mut self, content: &[Inline]) -> (Collected, Vec<Line>) {
         let measure = self.measure();
-        match self.presets.remove(&super::preset::key(content)) {
+        match self.ahead.and_then(|a| a.paragraph(content)) {
             Some(p) if p.measure == measure => (p.collected, p.lines),
             _ => {
                 let c = self.collect(content, body_style(BODY_SIZE));

@@ -70,15 +70,16 @@ impl PageSetup {
 
 /// Lays a document out on pages. The front matter's `papersize` overrides the setup's.
 pub fn layout(doc: &Document, fonts: &Fonts, res: &Resources, setup: &PageSetup) -> LaidOut {
-    layout_counted(doc, fonts, res, setup, true, |out| out, || ()).0 .0
+    layout_counted(doc, fonts, res, setup, SetAhead::Beside, |out| out, || ()).0 .0
 }
 
 /// [`layout`], then `then` with the pages, while `beside` runs on another worker.
 ///
 /// Filling the pages is the one stretch of layout that runs on a single thread (each
-/// block's place depends on the one before it); `beside` is work of the caller's that does
-/// not need the pages to start (the EPUB's package), so it takes the idle core then
-/// instead of waiting for the pages, and `then` (the PDF) starts as soon as the pages are
+/// block's place depends on the one before it). Beside it another worker sets the body's
+/// paragraphs and tables ahead of it (see `preset`), then runs `beside`, work of the
+/// caller's that does not need the pages to start (the EPUB's package), so the other core
+/// is not idle while the pages fill; `then` (the PDF) starts as soon as the pages are
 /// filled, whether `beside` is done or not.
 pub fn layout_beside<R: Send, S: Send>(
     doc: &Document,
@@ -88,56 +89,66 @@ pub fn layout_beside<R: Send, S: Send>(
     then: impl FnOnce(LaidOut) -> R + Send,
     beside: impl FnOnce() -> S + Send,
 ) -> (R, S) {
-    layout_counted(doc, fonts, res, setup, true, then, beside).0
+    layout_counted(doc, fonts, res, setup, SetAhead::Beside, then, beside).0
 }
 
-/// [`layout_beside`], with paragraphs set ahead or not; also returns how many paragraphs
-/// were set ahead and how many of those the flow did not use (set at a measure it did not
-/// give).
+/// Whether and how [`layout_counted`] sets paragraphs and tables ahead of the flow.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum SetAhead {
+    /// The flow sets everything itself.
+    Off,
+    /// Another worker sets them while the flow runs (what layout does).
+    Beside,
+    /// All of them first, then the flow (for tests: every piece is set ahead).
+    First,
+}
+
+/// [`layout_beside`], with paragraphs set ahead or not; also returns how many pieces
+/// (paragraphs and tables) were set ahead, how many the flow claimed before anybody
+/// started them, and how many of those set ahead the flow did not use.
 pub(crate) fn layout_counted<R: Send, S: Send>(
     doc: &Document,
     fonts: &Fonts,
     res: &Resources,
     setup: &PageSetup,
-    ahead: bool,
+    set_ahead: SetAhead,
     then: impl FnOnce(LaidOut) -> R + Send,
     beside: impl FnOnce() -> S + Send,
-) -> ((R, S), usize, usize) {
+) -> ((R, S), (usize, usize, usize)) {
     let setup = &setup.with_paper(doc.meta.papersize.as_deref());
     let hyphenate = hyphenation_lang(&doc.meta.lang);
+    // The paragraphs and tables of the body, in document order, to set beside the flow
+    // (they do not depend on where the body starts or on the page breaks).
+    let edges = (setup.margin_left, setup.width - setup.margin_right);
+    let ahead = preset::Ahead::new(&doc.blocks, fonts, edges, hyphenate, set_ahead != SetAhead::Off);
+    if set_ahead == SetAhead::First {
+        ahead.work();
+    }
     let mut flow = flow::Flow::new(fonts, res, setup, hyphenate);
+    flow.ahead = Some(&ahead);
     // Each new page records what it opens with (LaidOut::page_starts); the first page
     // opens with the title block.
     flow.out.page_starts.push(PageStart::Title);
-    // The title block and the contents are placed while the body's paragraphs are set
-    // ahead on the other threads (the presets do not depend on where the body starts).
-    let edges = (setup.margin_left, setup.width - setup.margin_right);
-    let (contents, presets) = rayon::join(
+    let (out, beside) = rayon::join(
         || {
             flow.front = Some(PageStart::Title);
             furniture::title_block(&mut flow, &doc.meta);
             flow.front = Some(PageStart::Contents);
             let contents = if toc::wanted(doc) { toc::place(&mut flow, doc) } else { Vec::new() };
             flow.front = None;
-            contents
-        },
-        || if ahead { preset::preset(&doc.blocks, fonts, edges, hyphenate) } else { Default::default() },
-    );
-    (flow.presets, flow.table_presets) = presets;
-    let made = flow.presets.len() + flow.table_presets.len();
-    let ((out, unused), beside) = rayon::join(
-        || {
             flow.blocks(&doc.blocks);
-            let unused = flow.presets.len() + flow.table_presets.len();
             let mut out = flow.finish();
             toc::finish(&mut out, fonts, &contents);
             furniture::running_heads(&mut out, fonts, setup, &doc.meta);
             theme::recolor(&mut out, &setup.theme);
-            (then(out), unused)
+            then(out)
         },
-        beside,
+        || {
+            ahead.work();
+            beside()
+        },
     );
-    ((out, beside), made, unused)
+    ((out, beside), ahead.counts())
 }
 
 /// Prepares what layout builds on first use and keeps for the process (the pair tables'

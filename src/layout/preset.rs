@@ -1,19 +1,24 @@
-//! Setting paragraphs ahead, in parallel.
+//! Setting paragraphs ahead, beside the flow.
 //!
 //! Breaking a paragraph into lines (shaping, hyphenation, Knuth–Plass) is most of the
 //! work of laying out prose, and it depends only on the paragraph and its measure, not on
-//! where the page breaks fall. So before the (sequential) page flow starts, every body
-//! paragraph (at the top level, in list items and in block quotes, at the measure the flow
-//! will give it there) is collected and set on rayon's pool; the flow then takes the set
-//! lines instead of setting them itself. Paragraphs whose setting
-//! depends on the flow's state are left to the flow: those with footnotes (numbered in
-//! document order), images or raw HTML. A result is only used when the flow's measure is
-//! the one it was set at, so the output is the same bytes as without this stage, whatever
-//! the number of threads.
+//! where the page breaks fall. So every body paragraph (at the top level, in list items
+//! and in block quotes, at the measure the flow will give it there) and every table is
+//! listed in document order ([`Ahead`]), and while the flow places the title block, the
+//! contents and then the body, another worker sets them one after another, ahead of the
+//! flow; the flow takes the set lines instead of setting them itself. A piece the flow
+//! reaches before anybody started it is the flow's to set (it is not set twice); one being
+//! set on the other worker when the flow reaches it, the flow helps with the next pieces
+//! until it is ready. So the flow, the one sequential stretch of layout, runs while the
+//! paragraphs are set, instead of after all of them. Paragraphs whose setting depends on
+//! the flow's state are left to the flow: those with footnotes (numbered in document
+//! order), images or raw HTML. A result is only used when the flow's measure is the one
+//! it was set at, so the output is the same bytes as without this stage, whatever the
+//! number of threads and whoever set what.
 
 use std::collections::HashMap;
-
-use rayon::prelude::*;
+use std::sync::atomic::{AtomicU8, AtomicUsize, Ordering};
+use std::sync::Mutex;
 
 use super::flow::{body_style, MAX_INDENT_DEPTH};
 use super::inline::{itemize, Collected, ParaSpec};
@@ -30,13 +35,6 @@ pub(crate) struct Preset {
     pub lines: Vec<Line>,
 }
 
-/// Pre-set paragraphs, keyed by the address of their content (stable while the document
-/// is borrowed).
-pub(crate) type Presets = HashMap<usize, Preset>;
-
-/// Pre-set tables, keyed by [`super::table::table_key`].
-pub(crate) type TablePresets = HashMap<usize, TablePreset>;
-
 /// Work for the preset stage: a paragraph or a table, with the measure the flow will give it.
 enum Work<'a> {
     Paragraph(&'a [Inline], f32),
@@ -45,29 +43,8 @@ enum Work<'a> {
 
 /// What a piece of work gives.
 enum Done {
-    Paragraph(usize, Preset),
-    Table(usize, Option<TablePreset>),
-}
-
-/// A rough cost of a piece of work, for ordering: the bytes of text to set (a table's
-/// cells count twice: their columns are measured before they are set).
-fn cost(w: &Work<'_>) -> usize {
-    fn text(inlines: &[Inline]) -> usize {
-        inlines
-            .iter()
-            .map(|i| match i {
-                Inline::Text { text } | Inline::Code { text } => text.len(),
-                Inline::Emph { content } | Inline::Strong { content } | Inline::Strikethrough { content } | Inline::Link { content, .. } => {
-                    text(content)
-                }
-                _ => 1,
-            })
-            .sum()
-    }
-    match w {
-        Work::Paragraph(content, _) => text(content),
-        Work::Table(table, _) => 2 * table.head.iter().chain(table.rows.iter().flatten()).map(|c| text(c)).sum::<usize>(),
-    }
+    Paragraph(Preset),
+    Table(Option<TablePreset>),
 }
 
 /// The key of a paragraph's content.
@@ -87,46 +64,156 @@ pub(crate) fn standalone(inlines: &[Inline]) -> bool {
     })
 }
 
-/// Sets every standalone body paragraph of `blocks`, justified, and every table that can
-/// be set off the flow (see [`super::table::preset_table`]), at the measure the flow will
-/// set it at when the text block spans `left..right` (the flow's own edges).
-pub(crate) fn preset(
-    blocks: &[Block],
-    fonts: &Fonts,
-    (left, right): (f32, f32),
+/// A piece of work nobody has started.
+const OPEN: u8 = 0;
+/// A piece being set ahead.
+const BUSY: u8 = 1;
+/// A piece set ahead, its result waiting for the flow (or taken).
+const READY: u8 = 2;
+/// A piece the flow reached before anybody started it: the flow sets it.
+const FLOW: u8 = 3;
+
+/// The paragraphs and tables of a document to set ahead of the flow, in document order,
+/// with what has become of each.
+pub(crate) struct Ahead<'d> {
+    fonts: &'d Fonts,
     hyphenate: Option<hypher::Lang>,
-) -> (Presets, TablePresets) {
-    let mut work = Vec::new();
-    gather(blocks, left, right, 0, &mut work);
-    // Largest first, one piece at a time: a table costs as much as a dozen paragraphs, and
-    // one taken last would leave the other thread idle while it is set. (The results are
-    // keyed by content, so their order does not matter.)
-    work.sort_by_key(|w| std::cmp::Reverse(cost(w)));
-    let done: Vec<Done> = work
-        .par_iter()
-        .with_max_len(1)
-        .map(|w| match *w {
-            Work::Paragraph(content, measure) => {
-                let collected = Collected::new(content, body_style(BODY_SIZE), &mut |_: &[Block]| 0);
-                let lines = set_lines(fonts, hyphenate, &collected, measure, LineAlign::Justify, true);
-                Done::Paragraph(key(content), Preset { measure, collected, lines })
-            }
-            Work::Table(table, measure) => Done::Table(table_key(table), preset_table(table, fonts, hyphenate, measure)),
-        })
-        .collect();
-    let (mut paragraphs, mut tables) = (Presets::new(), TablePresets::new());
-    for d in done {
-        match d {
-            Done::Paragraph(k, p) => {
-                paragraphs.insert(k, p);
-            }
-            Done::Table(k, Some(t)) => {
-                tables.insert(k, t);
-            }
-            Done::Table(_, None) => {}
+    work: Vec<Work<'d>>,
+    /// Index in `work` by paragraph key ([`key`]) and by table key.
+    paragraphs: HashMap<usize, usize>,
+    tables: HashMap<usize, usize>,
+    /// The next piece to try to claim.
+    next: AtomicUsize,
+    state: Vec<AtomicU8>,
+    done: Vec<Mutex<Option<Done>>>,
+    /// Pieces set ahead, and pieces the flow claimed before anybody started them.
+    set_ahead: AtomicUsize,
+    claimed: AtomicUsize,
+}
+
+impl<'d> Ahead<'d> {
+    /// The work of `blocks` for a flow whose text block spans `left..right`; no work at
+    /// all when `enabled` is false (the flow then sets everything itself).
+    pub(crate) fn new(
+        blocks: &'d [Block],
+        fonts: &'d Fonts,
+        (left, right): (f32, f32),
+        hyphenate: Option<hypher::Lang>,
+        enabled: bool,
+    ) -> Ahead<'d> {
+        let mut work = Vec::new();
+        if enabled {
+            gather(blocks, left, right, 0, &mut work);
+        }
+        let (mut paragraphs, mut tables) = (HashMap::new(), HashMap::new());
+        for (i, w) in work.iter().enumerate() {
+            match *w {
+                Work::Paragraph(content, _) => paragraphs.insert(key(content), i),
+                Work::Table(table, _) => tables.insert(table_key(table), i),
+            };
+        }
+        Ahead {
+            fonts,
+            hyphenate,
+            state: work.iter().map(|_| AtomicU8::new(OPEN)).collect(),
+            done: work.iter().map(|_| Mutex::new(None)).collect(),
+            work,
+            paragraphs,
+            tables,
+            next: AtomicUsize::new(0),
+            set_ahead: AtomicUsize::new(0),
+            claimed: AtomicUsize::new(0),
         }
     }
-    (paragraphs, tables)
+
+    /// Sets the pieces nobody has claimed, in document order, until none is left.
+    pub(crate) fn work(&self) {
+        while self.step() {}
+    }
+
+    /// Claims the next open piece and sets it; false when no piece is left to claim.
+    fn step(&self) -> bool {
+        loop {
+            let i = self.next.fetch_add(1, Ordering::Relaxed);
+            let (Some(w), Some(state), Some(slot)) = (self.work.get(i), self.state.get(i), self.done.get(i)) else {
+                return false;
+            };
+            if state.compare_exchange(OPEN, BUSY, Ordering::AcqRel, Ordering::Acquire).is_err() {
+                continue;
+            }
+            let done = match *w {
+                Work::Paragraph(content, measure) => {
+                    let collected = Collected::new(content, body_style(BODY_SIZE), &mut |_: &[Block]| 0);
+                    let lines = set_lines(self.fonts, self.hyphenate, &collected, measure, LineAlign::Justify, true);
+                    Done::Paragraph(Preset { measure, collected, lines })
+                }
+                Work::Table(table, measure) => Done::Table(preset_table(table, self.fonts, self.hyphenate, measure)),
+            };
+            if let Ok(mut slot) = slot.lock() {
+                *slot = Some(done);
+            }
+            self.set_ahead.fetch_add(1, Ordering::Relaxed);
+            state.store(READY, Ordering::Release);
+            return true;
+        }
+    }
+
+    /// What was set ahead for piece `i`, waiting for it (and meanwhile setting the pieces
+    /// after it) if it is being set; `None` when the flow is to set it: nobody started it
+    /// (it is then never set ahead), or it was taken before.
+    fn take(&self, i: usize) -> Option<Done> {
+        let (state, slot) = (self.state.get(i)?, self.done.get(i)?);
+        let mut spins = 0u32;
+        loop {
+            match state.compare_exchange(OPEN, FLOW, Ordering::AcqRel, Ordering::Acquire) {
+                Ok(_) => {
+                    self.claimed.fetch_add(1, Ordering::Relaxed);
+                    return None;
+                }
+                Err(READY) => return slot.lock().ok()?.take(),
+                Err(FLOW) => return None,
+                Err(_) => {
+                    // Being set on the other worker: help with what comes after it.
+                    if !self.step() {
+                        spins += 1;
+                        if spins < 64 {
+                            std::hint::spin_loop();
+                        } else {
+                            std::thread::yield_now();
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The paragraph with content `content` set ahead, if it was.
+    pub(crate) fn paragraph(&self, content: &[Inline]) -> Option<Preset> {
+        match self.take(*self.paragraphs.get(&key(content))?)? {
+            Done::Paragraph(p) => Some(p),
+            Done::Table(_) => None,
+        }
+    }
+
+    /// The table `table` set ahead, if it was (and could be).
+    pub(crate) fn table(&self, table: &Table) -> Option<TablePreset> {
+        match self.take(*self.tables.get(&table_key(table))?)? {
+            Done::Table(t) => t,
+            Done::Paragraph(_) => None,
+        }
+    }
+
+    /// How many pieces were set ahead, how many the flow claimed before anybody started
+    /// them, and how many results set ahead were never taken (set at a measure the flow
+    /// did not give, or a table the flow set on a landscape page).
+    pub(crate) fn counts(&self) -> (usize, usize, usize) {
+        let unused = self
+            .done
+            .iter()
+            .filter(|slot| slot.lock().is_ok_and(|d| matches!(&*d, Some(Done::Paragraph(_)) | Some(Done::Table(Some(_))))))
+            .count();
+        (self.set_ahead.load(Ordering::Relaxed), self.claimed.load(Ordering::Relaxed), unused)
+    }
 }
 
 /// The standalone paragraphs and the tables of `blocks` with the measure of each, following

@@ -46,10 +46,19 @@ pub fn shape(fonts: &Fonts, font: FontId, size: f32, text: &str) -> Vec<Glyph> {
 ///
 /// Results are cached per thread by style and text: a brief repeats its words ("the",
 /// "and", names, numbers in tables) thousands of times, and a hit skips the per-character
-/// font choice as well as the shaping.
+/// font choice as well as the shaping. Text the pair tables set is the exception: setting
+/// it again is cheaper than a lookup.
 pub fn shape_dir(fonts: &Fonts, font: FontId, size: f32, text: &str, rtl: bool) -> Vec<Glyph> {
     if text.is_empty() {
         return Vec::new();
+    }
+    // Common words in brief's own faces come from the pair tables (same glyphs and
+    // advances as rustybuzz gives, checked for every string of three characters): that
+    // costs less than looking the word up in the cache, so they are not cached.
+    if !rtl {
+        if let Some(glyphs) = super::pairs::shape(fonts.face(font), font, size, text) {
+            return glyphs;
+        }
     }
     claim_caches(fonts);
     let style = (font.0, size.to_bits(), rtl);
@@ -57,13 +66,7 @@ pub fn shape_dir(fonts: &Fonts, font: FontId, size: f32, text: &str, rtl: bool) 
     if let Some(hit) = hit {
         return hit;
     }
-    // Common words in brief's own faces come from the pair tables (same glyphs and
-    // advances as rustybuzz gives, checked for every string of three characters).
-    let tabled = if rtl { None } else { super::pairs::shape(fonts.face(font), font, size, text) };
-    let out = match tabled {
-        Some(g) => g,
-        None => shape_words(fonts, font, size, text, rtl),
-    };
+    let out = shape_words(fonts, font, size, text, rtl);
     WORDS.with(|c| {
         let mut c = c.borrow_mut();
         if c.values().map(HashMap::len).sum::<usize>() >= WORD_CACHE_LIMIT {

@@ -222,8 +222,8 @@ impl Flow<'_> {
         // Set ahead at this measure, in portrait, unless a heading turned the page for it.
         let measure = self.measure();
         let mut preset = self
-            .table_presets
-            .remove(&table_key(table))
+            .ahead
+            .and_then(|a| a.table(table))
             .filter(|p| p.measure == measure && !self.turned_for_table && !self.is_landscape());
 
         // A table whose narrowest setting at the normal size does not fit the measure goes

@@ -443,11 +443,24 @@ fn paragraphs_set_ahead_are_used_and_change_nothing() {
     let d = doc(vec![para(LOREM), list, quote, table(3, 60, LOREM), in_item, noted, table(9, 2, wide_words), para(LOREM)]);
     let fonts = crate::fonts::Fonts::builtin().unwrap();
     let res = crate::resources::Resources::default();
-    let ((ahead, ()), made, unused) = layout_counted(&d, &fonts, &res, &PageSetup::default(), true, |o| o, || ());
-    let ((alone, ()), none, _) = layout_counted(&d, &fonts, &res, &PageSetup::default(), false, |o| o, || ());
-    assert_eq!(made, 10 + 2, "every paragraph but none inside tables or notes, two tables");
-    assert_eq!(unused, 0, "a paragraph was set ahead at a measure the flow did not give it");
-    assert_eq!(none, 0);
+    let setup = PageSetup::default();
+    let ((ahead, ()), (made, claimed, unused)) = layout_counted(&d, &fonts, &res, &setup, SetAhead::First, |o| o, || ());
+    let ((alone, ()), (none, all, _)) = layout_counted(&d, &fonts, &res, &setup, SetAhead::Off, |o| o, || ());
+    assert_eq!((made, claimed), (10 + 4, 0), "every paragraph but none inside tables or notes, and the tables");
+    assert_eq!(unused, 0, "a paragraph or table was set ahead and not used");
+    assert_eq!((none, all), (0, 0));
     assert_eq!(dump(&ahead), dump(&alone));
     assert_eq!(format!("{:?}", ahead.pages), format!("{:?}", alone.pages));
+    // Beside the flow, on pools of one, two and four threads: whoever sets what, every
+    // piece is set once (ahead or by the flow) and the pages are the same.
+    for threads in [1, 2, 4] {
+        let Ok(pool) = rayon::ThreadPoolBuilder::new().num_threads(threads).build() else { panic!("pool") };
+        for _ in 0..5 {
+            let ((beside, ()), (made, claimed, unused)) =
+                pool.install(|| layout_counted(&d, &fonts, &res, &setup, SetAhead::Beside, |o| o, || ()));
+            assert_eq!(made + claimed, 10 + 4, "{threads} threads");
+            assert_eq!(unused, 0);
+            assert_eq!(format!("{:?}", beside.pages), format!("{:?}", alone.pages), "{threads} threads");
+        }
+    }
 }
