@@ -572,8 +572,8 @@ mod tests {
     }
 
     #[test]
-    fn builtin_faces_carry_no_truetype_hinting() {
-        // scripts/dehint-fonts.py: no font program, control value program or CVT, and no
+    fn builtin_faces_carry_no_truetype_hinting_and_no_glyph_names() {
+        // scripts/prepare-fonts.py: no font program, control value program or CVT, and no
         // glyph with instructions (so none reaches a PDF's subsets).
         for (name, data) in BUILTIN {
             let Ok(face) = rustybuzz::ttf_parser::Face::parse(data, 0) else { panic!("{name} parses") };
@@ -581,6 +581,9 @@ mod tests {
             for tag in [b"fpgm", b"prep", b"cvt ", b"hdmx"] {
                 assert!(raw.table(rustybuzz::ttf_parser::Tag::from_bytes(tag)).is_none(), "{name} has {}", String::from_utf8_lossy(tag));
             }
+            // No glyph names either: `post` version 3 is its 32-byte header alone.
+            let post = raw.table(rustybuzz::ttf_parser::Tag::from_bytes(b"post")).unwrap_or_default();
+            assert_eq!((post.get(..4), post.len()), (Some(&[0, 3, 0, 0][..]), 32), "{name}: post");
             let (Some(loca), Some(glyf)) = (raw.table(rustybuzz::ttf_parser::Tag::from_bytes(b"loca")), raw.table(rustybuzz::ttf_parser::Tag::from_bytes(b"glyf"))) else {
                 panic!("{name}: TrueType outlines")
             };

@@ -186,12 +186,16 @@ pub fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, Diagnostic> {
         )
     };
     let file = std::fs::File::open(path).map_err(|e| Diagnostic::error(name.clone(), 1, 1, format!("cannot read file: {e}")))?;
+    let mut expected = 0;
     if let Ok(meta) = file.metadata() {
         if meta.is_file() && meta.len() > limit {
             return Err(too_big(human_size(meta.len())));
         }
+        expected = meta.len();
     }
-    let mut bytes = Vec::new();
+    // Room for the whole file and the byte that tells it did not grow past the limit,
+    // so the bytes are read into one buffer instead of a dozen doubling ones.
+    let mut bytes = Vec::with_capacity(usize::try_from(expected.min(limit)).unwrap_or(0).saturating_add(1));
     file.take(limit.saturating_add(1))
         .read_to_end(&mut bytes)
         .map_err(|e| Diagnostic::error(name.clone(), 1, 1, format!("cannot read file: {e}")))?;

@@ -3,7 +3,7 @@
 
 use super::FaceData;
 
-pub(super) const DIGEST: &str = "68093ffeb6dbf4d9";
+pub(super) const DIGEST: &str = "7c795b8375d3f646";
 
 pub(super) static FACES: [FaceData; 9] = [
     FaceData {

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Removes the TrueType hinting of brief's built-in fonts, in place.
+"""Prepares brief's built-in fonts, in place: no TrueType hinting, no glyph names.
 
-    pip install fonttools && python3 scripts/dehint-fonts.py fonts/*.ttf
+    pip install fonttools && python3 scripts/prepare-fonts.py fonts/*.ttf
 
 The Noto fonts in `fonts/` came as Noto's *hinted* builds: every glyph carries TrueType
 instructions (a quarter of the glyph data) and each face a font program, a control value
@@ -11,13 +11,18 @@ auto-hinted, and Noto also publishes these same fonts without them ("unhinted").
 embedded in a PDF is a subset with those programs: they were half of its bytes, and
 compressing them a sixth of a brief's CPU time.
 
-This keeps every outline, metric, name, cmap and layout table (GSUB, GPOS, GDEF) as it is,
-so the text sets to the same glyphs at the same positions; it drops the `fpgm`, `prep`,
+This keeps every outline, metric, cmap and layout table (GSUB, GPOS, GDEF) as it is, so
+the text sets to the same glyphs at the same positions; it drops the `fpgm`, `prep`,
 `cvt ` tables (and `hdmx`, `LTSH`, `VDMX`, which only describe hinted rendering), empties
 every glyph's instructions, sets `gasp` to smooth at all sizes (as unhinted builds do) and
-zeroes `maxp`'s instruction limits. Running it again changes nothing.
+zeroes `maxp`'s instruction limits.
 
-After running it, regenerate the pair tables (their digest of the font files changes):
+It also makes the `post` table version 3, without glyph names (30-35 KB a face): nothing
+reads them (text is mapped by cmap and, in the PDF, ToUnicode), and the subsetter read
+every name of a face to keep a few.
+
+Running it again changes nothing. After running it, regenerate the pair tables (their
+digest of the font files changes):
 `cargo run --release --example gen_pair_tables > src/layout/pairs_data.rs`.
 """
 
@@ -29,7 +34,7 @@ from fontTools.ttLib.tables import ttProgram
 HINTING_TABLES = ("fpgm", "prep", "cvt ", "hdmx", "LTSH", "VDMX")
 
 
-def dehint(path: str) -> bool:
+def prepare(path: str) -> bool:
     font = TTFont(path, recalcTimestamp=False)
     if "glyf" not in font:
         print(f"{path}: no glyf table (not TrueType outlines), left alone", file=sys.stderr)
@@ -63,6 +68,13 @@ def dehint(path: str) -> bool:
         gasp.gaspRange = {0xFFFF: 0x000A}
         font["gasp"] = gasp
         changed = True
+    post = font["post"]
+    if post.formatType != 3.0:
+        post.formatType = 3.0
+        for attr in ("extraNames", "mapping", "glyphOrder"):
+            if hasattr(post, attr):
+                delattr(post, attr)
+        changed = True
     if changed:
         # Keep the original's checksum adjustment and glyph order; recalc bounding boxes
         # is off so outlines' stored bounds stay as they were.
@@ -76,7 +88,7 @@ def main() -> int:
         print(__doc__, file=sys.stderr)
         return 2
     for path in sys.argv[1:]:
-        print(f"{path}: {'dehinted' if dehint(path) else 'unchanged'}")
+        print(f"{path}: {'prepared' if prepare(path) else 'unchanged'}")
     return 0
 
 
