@@ -118,47 +118,57 @@ pub(crate) fn unit(c: char) -> Option<u8> {
 /// when the face has no table or the text has a character the table lacks.
 pub(crate) fn shape(face: &Face, font: FontId, size: f32, text: &str) -> Option<Vec<Glyph>> {
     let t = table(face.pairs?)?;
+    // The characters as table units, with where each starts in `text` (no more than
+    // MAX_CHARS: a longer text is not shaped here, and the arrays stay small, cheap to set
+    // up for every word).
     let mut units = [0u8; MAX_CHARS];
-    let mut starts = [0usize; MAX_CHARS + 1];
+    let mut starts = [0u16; MAX_CHARS + 1];
     let mut n = 0;
     for (i, c) in text.char_indices() {
-        if n == MAX_CHARS {
-            return None;
-        }
-        units[n] = unit(c)?;
-        starts[n] = i;
+        let (Some(unit_slot), Some(start_slot)) = (units.get_mut(n), starts.get_mut(n)) else { return None };
+        *unit_slot = unit(c)?;
+        *start_slot = i as u16;
         n += 1;
     }
-    starts[n] = text.len();
-    // Glyph units (characters or ligatures) with the characters they span.
-    let mut glyphs = [(0u16, 0usize, 0usize); MAX_CHARS];
-    let mut g = 0;
-    let mut i = 0;
-    while i < n {
-        let mut taken = (usize::from(units[i]), 1);
-        if t.lig_first[usize::from(units[i])] {
-            if let Some(k) = t.data.ligatures.iter().position(|(seq, ..)| units[i..n].starts_with(seq)) {
-                taken = (CHARS + k, t.data.ligatures[k].0.len());
+    *starts.get_mut(n)? = text.len() as u16;
+    let units = &units[..n];
+    // The glyph unit (a character or a ligature) starting at character `i`, and how many
+    // characters it takes.
+    let glyph_at = |i: usize| -> (usize, usize) {
+        let u = usize::from(units[i]);
+        if t.lig_first[u] {
+            if let Some(k) = t.data.ligatures.iter().position(|(seq, ..)| units[i..].starts_with(seq)) {
+                return (CHARS + k, t.data.ligatures[k].0.len());
             }
         }
-        glyphs[g] = (taken.0 as u16, i, i + taken.1);
-        g += 1;
-        i += taken.1;
-    }
+        (u, 1)
+    };
     let scale = size / face.units_per_em;
-    let mut out = Vec::with_capacity(g);
-    for k in 0..g {
-        let (u, from, to) = glyphs[k];
-        let u = usize::from(u);
-        let (id, advance) = match u.checked_sub(CHARS) {
-            None => (t.data.glyphs[u], t.data.advances[u]),
-            Some(l) => (t.data.ligatures[l].1, t.data.ligatures[l].2),
-        };
-        let kern = if k + 1 < g { t.kern[u * t.units + usize::from(glyphs[k + 1].0)] } else { 0 };
-        let x_advance = i32::from(advance) + i32::from(kern);
-        let cluster = &text[starts[from]..starts[to]];
-        out.push(Glyph { font, id, advance: x_advance as f32 * scale, text: shared_text(cluster) });
-    }
+    let mut out = Vec::with_capacity(n);
+    ASCII.with(|ascii| {
+        let mut i = 0;
+        let mut current = (n > 0).then(|| glyph_at(0));
+        while let Some((u, len)) = current {
+            let next_i = i + len;
+            let next = (next_i < n).then(|| glyph_at(next_i));
+            let (id, advance) = match u.checked_sub(CHARS) {
+                None => (t.data.glyphs[u], t.data.advances[u]),
+                Some(l) => (t.data.ligatures[l].1, t.data.ligatures[l].2),
+            };
+            let kern = next.map_or(0, |(v, _)| t.kern[u * t.units + v]);
+            let x_advance = i32::from(advance) + i32::from(kern);
+            let cluster = &text[usize::from(starts[i])..usize::from(starts[next_i])];
+            let text = match cluster.as_bytes() {
+                // Nearly every glyph of a brief is one printable ASCII character: its text
+                // is shared.
+                &[b] if (b' '..=b'~').contains(&b) => ascii[usize::from(b - b' ')].clone(),
+                _ => cluster.into(),
+            };
+            out.push(Glyph { font, id, advance: x_advance as f32 * scale, text });
+            i = next_i;
+            current = next;
+        }
+    });
     Some(out)
 }
 
@@ -168,13 +178,6 @@ thread_local! {
     static ASCII: [std::sync::Arc<str>; 95] = std::array::from_fn(|i| char::from(b' ' + i as u8).to_string().into());
 }
 
-/// The cluster text of a glyph, shared when it is one printable ASCII character.
-fn shared_text(cluster: &str) -> std::sync::Arc<str> {
-    match cluster.as_bytes() {
-        &[b] if (b' '..=b'~').contains(&b) => ASCII.with(|a| a[usize::from(b - b' ')].clone()),
-        _ => cluster.into(),
-    }
-}
 
 /// The characters of the tables, by unit.
 fn alphabet() -> Vec<char> {
