@@ -145,9 +145,92 @@ pub struct PlacedGlyph {
     /// the next glyph's `x` into a TJ offset).
     pub advance: f32,
     /// The source text this glyph stands for (its cluster): empty for the second and later
-    /// glyphs of one cluster; several characters for a ligature. Feeds ToUnicode. Shared
-    /// (`Arc`) because the same words recur thousands of times in a long document.
-    pub text: std::sync::Arc<str>,
+    /// glyphs of one cluster; several characters for a ligature. Feeds ToUnicode.
+    pub text: GlyphText,
+}
+
+/// The source text of a glyph's cluster.
+///
+/// Nearly always one character, or the few of a ligature: those are kept inline (up to
+/// [`GlyphText::INLINE`] bytes), so making, copying and dropping the text of a glyph
+/// allocates nothing and touches no reference count (an `Arc<str>` per glyph did, two
+/// atomic operations for every glyph set, copied onto a line and placed on a page).
+/// Longer clusters (some scripts' syllables) are shared.
+#[derive(Clone)]
+pub struct GlyphText(TextRepr);
+
+#[derive(Clone)]
+enum TextRepr {
+    /// The first `len` bytes of `bytes`, a whole `str`.
+    Inline { len: u8, bytes: [u8; GlyphText::INLINE] },
+    Shared(std::sync::Arc<String>),
+}
+
+impl GlyphText {
+    /// Longest text kept inline, in bytes (the type stays the size of two pointers).
+    pub const INLINE: usize = 14;
+
+    /// The text as a `str`.
+    pub fn as_str(&self) -> &str {
+        match &self.0 {
+            TextRepr::Inline { len, bytes } => {
+                let bytes = bytes.get(..usize::from(*len)).unwrap_or_default();
+                // SAFETY: `bytes[..len]` is a copy of a whole `&str` (see `From<&str>`), so
+                // it is valid UTF-8.
+                unsafe { std::str::from_utf8_unchecked(bytes) }
+            }
+            TextRepr::Shared(s) => s,
+        }
+    }
+}
+
+impl From<&str> for GlyphText {
+    fn from(s: &str) -> GlyphText {
+        if s.len() <= GlyphText::INLINE {
+            let mut bytes = [0u8; GlyphText::INLINE];
+            bytes[..s.len()].copy_from_slice(s.as_bytes());
+            GlyphText(TextRepr::Inline { len: s.len() as u8, bytes })
+        } else {
+            GlyphText(TextRepr::Shared(std::sync::Arc::new(s.to_string())))
+        }
+    }
+}
+
+impl From<String> for GlyphText {
+    fn from(s: String) -> GlyphText {
+        if s.len() <= GlyphText::INLINE {
+            GlyphText::from(s.as_str())
+        } else {
+            GlyphText(TextRepr::Shared(std::sync::Arc::new(s)))
+        }
+    }
+}
+
+impl Default for GlyphText {
+    fn default() -> GlyphText {
+        GlyphText::from("")
+    }
+}
+
+impl std::ops::Deref for GlyphText {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl PartialEq for GlyphText {
+    fn eq(&self, other: &GlyphText) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for GlyphText {}
+
+impl std::fmt::Debug for GlyphText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.as_str().fmt(f)
+    }
 }
 
 /// A bookmark.

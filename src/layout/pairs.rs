@@ -145,7 +145,7 @@ pub(crate) fn shape(face: &Face, font: FontId, size: f32, text: &str) -> Option<
     };
     let scale = size / face.units_per_em;
     let mut out = Vec::with_capacity(n);
-    ASCII.with(|ascii| {
+    {
         let mut i = 0;
         let mut current = (n > 0).then(|| glyph_at(0));
         while let Some((u, len)) = current {
@@ -158,25 +158,14 @@ pub(crate) fn shape(face: &Face, font: FontId, size: f32, text: &str) -> Option<
             let kern = next.map_or(0, |(v, _)| t.kern[u * t.units + v]);
             let x_advance = i32::from(advance) + i32::from(kern);
             let cluster = &text[usize::from(starts[i])..usize::from(starts[next_i])];
-            let text = match cluster.as_bytes() {
-                // Nearly every glyph of a brief is one printable ASCII character: its text
-                // is shared.
-                &[b] if (b' '..=b'~').contains(&b) => ascii[usize::from(b - b' ')].clone(),
-                _ => cluster.into(),
-            };
-            out.push(Glyph { font, id, advance: x_advance as f32 * scale, text });
+            out.push(Glyph { font, id, advance: x_advance as f32 * scale, text: cluster.into() });
             i = next_i;
             current = next;
         }
-    });
+    }
     Some(out)
 }
 
-thread_local! {
-    /// The text of each printable ASCII character, shared: nearly every glyph of a brief
-    /// is one of them, and a string of its own for each was one allocation per glyph.
-    static ASCII: [std::sync::Arc<str>; 95] = std::array::from_fn(|i| char::from(b' ' + i as u8).to_string().into());
-}
 
 
 /// The characters of the tables, by unit.

@@ -17,7 +17,7 @@ pub struct Glyph {
     /// Advance in points (kerning included).
     pub advance: f32,
     /// Source text of the cluster (empty for later glyphs of the same cluster).
-    pub text: std::sync::Arc<str>,
+    pub text: super::GlyphText,
 }
 
 /// Faces tried, in order, for a character the style's own face lacks.

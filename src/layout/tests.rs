@@ -464,3 +464,18 @@ fn paragraphs_set_ahead_are_used_and_change_nothing() {
         }
     }
 }
+
+#[test]
+fn glyph_texts_read_back_whatever_their_length() {
+    for s in ["", "a", "ﬁ", "ffi", "Қазақ", "12345678901234", "123456789012345", "ක්‍ෂ ශ්‍රී", &"ab".repeat(40)] {
+        let t = GlyphText::from(s);
+        assert_eq!(&*t, s);
+        assert_eq!(t.clone(), GlyphText::from(s.to_string()), "{s}");
+        assert_eq!(format!("{t:?}"), format!("{s:?}"));
+    }
+    assert_ne!(GlyphText::from("a"), GlyphText::from("b"));
+    assert_ne!(GlyphText::from("ab".repeat(20).as_str()), GlyphText::from("ab".repeat(21).as_str()));
+    assert!(GlyphText::default().is_empty());
+    // As small as the `Arc<str>` it replaced.
+    assert_eq!(std::mem::size_of::<GlyphText>(), 16);
+}

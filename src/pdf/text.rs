@@ -34,12 +34,11 @@
 //! Identity-H and hex strings.
 
 use std::ops::Range;
-use std::sync::Arc;
 
 use super::syntax::{hex_u16, literal_byte, real};
 use super::{finite, fnv1a};
 use crate::fonts::{Face, Fonts};
-use crate::layout::{Item, LaidOut, PlacedGlyph, TextRun};
+use crate::layout::{GlyphText, Item, LaidOut, PlacedGlyph, TextRun};
 
 /// TJ offsets smaller than this (thousandths of an em) are dropped; the error is carried
 /// forward and corrected by the next offset that is large enough.
@@ -79,9 +78,9 @@ impl Pen {
 #[derive(Default, Clone)]
 struct Seen {
     /// The first text it carries alone in a cluster.
-    alone: Option<Arc<str>>,
+    alone: Option<GlyphText>,
     /// The first text it carries at the head of a longer cluster.
-    head: Option<Arc<str>>,
+    head: Option<GlyphText>,
 }
 
 /// One face the document uses.
@@ -100,7 +99,7 @@ pub(super) struct Embedded {
     /// Subset id by original glyph id (0: not used).
     new_id: Vec<u16>,
     /// Canonical text by subset id (0: `.notdef`; `None`: no ToUnicode entry).
-    canonical: Vec<Option<Arc<str>>>,
+    canonical: Vec<Option<GlyphText>>,
     /// `/W` width ([`pdf_width`]) by subset id (0: `.notdef`).
     widths: Vec<f32>,
 }
@@ -398,7 +397,7 @@ pub(super) fn pdf_width(face: &Face, gid: u16) -> f32 {
 /// Six capital letters naming a subset (the `ABCDEF+` of `ABCDEF+NotoSerif-Regular`),
 /// hashed from the face and the glyphs it keeps (`used`, with their canonical texts in the
 /// same order), and distinct from `taken`.
-fn subset_tag(name: &str, used: &[u16], canonical: &[Option<Arc<str>>], taken: &[String]) -> String {
+fn subset_tag(name: &str, used: &[u16], canonical: &[Option<GlyphText>], taken: &[String]) -> String {
     let mut bytes = name.as_bytes().to_vec();
     for (i, &gid) in used.iter().enumerate() {
         bytes.extend_from_slice(&gid.to_be_bytes());
@@ -446,7 +445,7 @@ mod tests {
 
     #[test]
     fn subset_tags_are_six_capitals_stable_and_distinct() {
-        let canonical = vec![Some(Arc::from("a"))];
+        let canonical = vec![Some(GlyphText::from("a"))];
         let a = subset_tag("NotoSerif-Regular", &[3], &canonical, &[]);
         assert_eq!(a.len(), 6);
         assert!(a.chars().all(|c| c.is_ascii_uppercase()));
