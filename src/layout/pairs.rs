@@ -145,28 +145,24 @@ pub(crate) fn shape(face: &Face, font: FontId, size: f32, text: &str) -> Option<
     };
     let scale = size / face.units_per_em;
     let mut out = Vec::with_capacity(n);
-    {
-        let mut i = 0;
-        let mut current = (n > 0).then(|| glyph_at(0));
-        while let Some((u, len)) = current {
-            let next_i = i + len;
-            let next = (next_i < n).then(|| glyph_at(next_i));
-            let (id, advance) = match u.checked_sub(CHARS) {
-                None => (t.data.glyphs[u], t.data.advances[u]),
-                Some(l) => (t.data.ligatures[l].1, t.data.ligatures[l].2),
-            };
-            let kern = next.map_or(0, |(v, _)| t.kern[u * t.units + v]);
-            let x_advance = i32::from(advance) + i32::from(kern);
-            let cluster = &text[usize::from(starts[i])..usize::from(starts[next_i])];
-            out.push(Glyph { font, id, advance: x_advance as f32 * scale, text: cluster.into() });
-            i = next_i;
-            current = next;
-        }
+    let mut i = 0;
+    let mut current = (n > 0).then(|| glyph_at(0));
+    while let Some((u, len)) = current {
+        let next_i = i + len;
+        let next = (next_i < n).then(|| glyph_at(next_i));
+        let (id, advance) = match u.checked_sub(CHARS) {
+            None => (t.data.glyphs[u], t.data.advances[u]),
+            Some(l) => (t.data.ligatures[l].1, t.data.ligatures[l].2),
+        };
+        let kern = next.map_or(0, |(v, _)| t.kern[u * t.units + v]);
+        let x_advance = i32::from(advance) + i32::from(kern);
+        let cluster = &text[usize::from(starts[i])..usize::from(starts[next_i])];
+        out.push(Glyph { font, id, advance: x_advance as f32 * scale, text: cluster.into() });
+        i = next_i;
+        current = next;
     }
     Some(out)
 }
-
-
 
 /// The characters of the tables, by unit.
 fn alphabet() -> Vec<char> {
